@@ -1,0 +1,50 @@
+"""Import Keras on the TensorFlow backend without TensorFlow's start-up chatter.
+
+TensorFlow's C++ runtime writes log lines (CUDA probing, CPU feature notices) straight to file
+descriptor 2 while it is imported. Jupyter kernels forward that descriptor into cell outputs, so
+without this the first cell of every notebook would show a wall of warnings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+@contextlib.contextmanager
+def _stderr_fd_silenced() -> Iterator[None]:
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real fd 2 (some embedded interpreters): nothing to hide
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+if "tensorflow" not in sys.modules:
+    with _stderr_fd_silenced():
+        import tensorflow
+
+        # Probing for GPUs is where TensorFlow logs CUDA errors on machines without one.
+        tensorflow.config.list_physical_devices("GPU")
+
+import keras  # noqa: E402
+
+if keras.backend.backend() != "tensorflow":
+    raise ImportError(
+        f"course_utils needs the TensorFlow backend of Keras, but KERAS_BACKEND={keras.backend.backend()!r}. "
+        "Unset KERAS_BACKEND or set it to 'tensorflow'."
+    )

@@ -1,0 +1,198 @@
+"""Train once, reuse everywhere: a weight cache for ``model.fit``.
+
+:func:`fit_or_load` trains a compiled model and stores its weights and history under a cache folder,
+or loads them when an entry for the same architecture, initial weights, compile settings, data and
+fit settings exists. The folder is ``COURSE_CACHE_DIR`` when set, else ``$XDG_CACHE_HOME/course_utils``
+or ``~/.cache/course_utils``. Quick mode and full mode never share entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import time
+import uuid
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
+import keras
+
+from course_utils.config import is_quick
+
+CACHE_DIR_ENV_VAR = "COURSE_CACHE_DIR"
+_NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+# fit() arguments that change how results are shown, never what is learned.
+_KEY_IGNORED_FIT_ARGS = {"verbose"}
+
+
+@dataclass
+class FitResult:
+    """What :func:`fit_or_load` did: the per-epoch history, whether it came from the cache, and where."""
+
+    history: dict[str, list[float]]
+    from_cache: bool
+    path: Path
+    train_seconds: float
+
+    def describe(self) -> str:
+        """Return one line saying whether the model was trained now or loaded, and how long training took."""
+        epochs = len(next(iter(self.history.values()), []))
+        if self.from_cache:
+            return f"Loaded cached weights ({epochs} epochs, trained earlier in {self.train_seconds:.0f} s)."
+        return f"Trained {epochs} epochs in {self.train_seconds:.0f} s; weights cached for the next run."
+
+
+def cache_dir() -> Path:
+    """Return the folder where :func:`fit_or_load` keeps its entries (created on first write)."""
+    configured = os.environ.get(CACHE_DIR_ENV_VAR, "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "course_utils"
+
+
+# --------------------------------------------------------------------------- the key
+
+
+def _hash_array(digest: "hashlib._Hash", array: Any) -> None:
+    array = np.ascontiguousarray(np.asarray(array))
+    digest.update(f"{array.dtype.str}{array.shape}".encode())
+    digest.update(memoryview(array).cast("B"))
+
+
+def _describe(value: Any, digest: "hashlib._Hash") -> Any:
+    """Return a JSON-able description of a fit argument; arrays go into ``digest`` by content."""
+    if isinstance(value, np.ndarray) or (hasattr(value, "shape") and hasattr(value, "dtype") and hasattr(value, "numpy")):
+        _hash_array(digest, value)
+        return f"array{tuple(np.shape(value))}"
+    if isinstance(value, (list, tuple)):
+        return [_describe(v, digest) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _describe(v, digest) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, keras.callbacks.Callback):
+        settings = {k: v for k, v in vars(value).items() if not k.startswith("_") and isinstance(v, (bool, int, float, str))}
+        return [type(value).__qualname__, settings]
+    return _ADDRESS.sub("", repr(value))
+
+
+def _without_names(config: Any) -> Any:
+    """Return ``config`` with every ``name`` entry dropped: Keras numbers names per session."""
+    if isinstance(config, dict):
+        return {k: _without_names(v) for k, v in config.items() if k != "name"}
+    if isinstance(config, (list, tuple)):
+        return [_without_names(v) for v in config]
+    return config
+
+
+def _layer_signature(model: keras.Model) -> list[Any]:
+    """Return each leaf layer's class and config without its name, so auto-numbered names do not matter."""
+    signature = []
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            signature.append(_layer_signature(layer))
+            continue
+        signature.append([type(layer).__qualname__, _without_names(layer.get_config())])
+    return signature
+
+
+def cache_key(model: keras.Model, x: Any, y: Any = None, **fit_kwargs: Any) -> str:
+    """Return the cache key of training ``model`` on ``(x, y)`` with ``fit_kwargs`` in the current mode."""
+    if not model.compiled:
+        raise ValueError("model must be compiled (model.compile(...)) before fit_or_load, so its loss and optimizer are known.")
+    digest = hashlib.blake2b(digest_size=16)
+    described = {
+        "mode": "quick" if is_quick() else "full",
+        "layers": _layer_signature(model),
+        "compile": _without_names(model.get_compile_config()),
+        "fit": {k: _describe(v, digest) for k, v in sorted(fit_kwargs.items()) if k not in _KEY_IGNORED_FIT_ARGS},
+        "x": _describe(x, digest),
+        "y": _describe(y, digest),
+    }
+    for weight in model.weights:  # initial weights stand for the seed and the initialisers
+        _hash_array(digest, weight.numpy())
+    digest.update(_ADDRESS.sub("", json.dumps(described, sort_keys=True, default=repr)).encode())
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------- storing and loading
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    """Call ``write(tmp_path)`` then rename onto ``path``, so a crash never leaves a half-written entry."""
+    tmp = path.with_name(f".{uuid.uuid4().hex}.tmp.{path.name}")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _entry_paths(name: str, key: str) -> tuple[Path, Path]:
+    stem = cache_dir() / f"{name}-{key[:20]}"
+    return stem.with_name(stem.name + ".weights.h5"), stem.with_name(stem.name + ".json")
+
+
+def _load_entry(model: keras.Model, weights_path: Path, record_path: Path) -> dict[str, Any] | None:
+    """Return the stored record after loading its weights into ``model``, or None when the entry is unusable."""
+    if not weights_path.exists() or not record_path.exists():
+        if weights_path.exists() or record_path.exists():
+            warnings.warn(f"Incomplete cache entry {weights_path.name}: discarding it and training again.", stacklevel=3)
+            weights_path.unlink(missing_ok=True)
+            record_path.unlink(missing_ok=True)
+        return None
+    try:
+        record = json.loads(record_path.read_text())
+        # Weights files hold the optimizer state too; an unbuilt optimizer would skip it with a warning.
+        if model.optimizer is not None and not model.optimizer.built:
+            model.optimizer.build(model.trainable_variables)
+        model.load_weights(weights_path)
+        if not isinstance(record.get("history"), dict):
+            raise ValueError("the record holds no history")
+        return record
+    except Exception as error:  # h5py, JSON and Keras each raise their own types for a damaged file
+        warnings.warn(
+            f"Cache entry {weights_path.name} is unreadable ({type(error).__name__}: {error}); "
+            "discarding it and training again.",
+            stacklevel=3,
+        )
+        weights_path.unlink(missing_ok=True)
+        record_path.unlink(missing_ok=True)
+        return None
+
+
+def fit_or_load(model: keras.Model, name: str, x: Any, y: Any = None, **fit_kwargs: Any) -> FitResult:
+    """Train ``model`` with ``model.fit(x, y, **fit_kwargs)`` and cache the result, or load a cached result.
+
+    ``name`` labels the entry (letters, digits, ``_ . -``). On a cache hit the weights are loaded into
+    ``model`` and callbacks are not run. Returns a :class:`FitResult` with the per-epoch history.
+    """
+    if not isinstance(name, str) or not _NAME_PATTERN.match(name):
+        raise ValueError(f"name must be 1-80 letters, digits, '_', '.' or '-' (starting with a letter or digit), got {name!r}.")
+    key = cache_key(model, x, y, **fit_kwargs)
+    weights_path, record_path = _entry_paths(name, key)
+    record = _load_entry(model, weights_path, record_path)
+    if record is not None:
+        return FitResult(record["history"], True, weights_path, float(record.get("train_seconds", 0.0)))
+
+    fit_kwargs.setdefault("verbose", 0)
+    start = time.perf_counter()
+    history = model.fit(x, y, **fit_kwargs).history
+    seconds = time.perf_counter() - start
+    history = {k: [float(v) for v in values] for k, values in history.items()}
+
+    weights_path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(weights_path, lambda tmp: model.save_weights(tmp))
+    record = {"history": history, "train_seconds": seconds, "keras_version": keras.__version__, "quick_mode": is_quick()}
+    # The record is written last: an entry counts only once both files exist.
+    _atomic_write(record_path, lambda tmp: tmp.write_text(json.dumps(record)))
+    return FitResult(history, False, weights_path, seconds)

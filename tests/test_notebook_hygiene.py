@@ -1,0 +1,69 @@
+"""What nbval cannot see: committed notebooks must come from one clean, full run on a fresh kernel,
+hold no machine paths, warnings or errors, stay small, and be listed in the README."""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXECUTED = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("solutions/*.ipynb")])
+EXERCISES = sorted(ROOT.glob("exercises/*.ipynb"))
+MACHINE_PATH = re.compile(r"(/work/|/tmp/|/home/|/root/|/Users/|C:\\\\)")
+MAX_BYTES = 1_000_000
+
+
+def _ids(paths):
+    return [str(p.relative_to(ROOT)) for p in paths]
+
+
+def _code_cells(path: Path):
+    return [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+
+
+def test_there_are_lecture_notebooks():
+    assert any(p.parent.name == "notebooks" for p in EXECUTED)
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=_ids(EXECUTED))
+def test_executed_once_top_to_bottom(path):
+    counts = [cell.execution_count for cell in _code_cells(path) if cell.source.strip()]
+    assert counts == list(range(1, len(counts) + 1)), f"{path.name}: execute it top to bottom on a fresh kernel"
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=_ids(EXECUTED))
+def test_outputs_are_clean(path):
+    for index, cell in enumerate(_code_cells(path)):
+        for output in cell.get("outputs", []):
+            where = f"{path.name}, code cell {index + 1}"
+            assert output.output_type != "error", f"{where} has an error output"
+            assert not (output.output_type == "stream" and output.name == "stderr"), f"{where} writes to stderr"
+            text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
+            assert not MACHINE_PATH.search(text), f"{where} shows a machine path"
+            assert "Warning" not in text, f"{where} shows a warning"
+        assert "execution" not in cell.metadata, f"{path.name}: cell {index + 1} keeps execution timestamps"
+
+
+@pytest.mark.parametrize("path", EXECUTED + EXERCISES, ids=_ids(EXECUTED + EXERCISES))
+def test_small_and_free_of_path_hacks(path):
+    assert path.stat().st_size < MAX_BYTES, f"{path.name} is over {MAX_BYTES} bytes; lower the figure dpi"
+    source = "\n".join(cell.source for cell in nbformat.read(path, as_version=4).cells)
+    assert "sys.path" not in source and "tf.compat.v1" not in source and "pip install" not in source
+
+
+@pytest.mark.parametrize("path", EXERCISES, ids=_ids(EXERCISES))
+def test_exercises_are_committed_without_outputs(path):
+    for cell in _code_cells(path):
+        assert not cell.outputs and cell.execution_count is None, f"{path.name} must be committed without outputs"
+
+
+@pytest.mark.parametrize("path", EXECUTED, ids=_ids(EXECUTED))
+def test_first_code_cell_sets_up_the_course(path):
+    first = _code_cells(path)[0].source
+    assert "import course_utils" in first and "setup(" in first
+
+
+@pytest.mark.parametrize("path", [p for p in EXECUTED if p.parent.name == "notebooks"], ids=_ids([p for p in EXECUTED if p.parent.name == "notebooks"]))
+def test_readme_lists_every_lecture(path):
+    assert f"notebooks/{path.name}" in (ROOT / "README.md").read_text()

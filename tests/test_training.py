@@ -1,0 +1,127 @@
+import os
+
+import numpy as np
+import pytest
+
+import course_utils
+from course_utils import models, training
+
+X = np.random.default_rng(0).random((64, 12), dtype=np.float32)
+
+
+def _model(seed: int = 0, code_size: int = 3):
+    course_utils.seed_everything(seed)
+    model = models.dense_autoencoder(input_shape=(12,), hidden_units=(8,), code_size=code_size)
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+def _entries(folder):
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_miss_trains_and_hit_loads_the_same_weights(cache_dir):
+    trained = _model()
+    first = training.fit_or_load(trained, "tiny", X, X, epochs=2, batch_size=16)
+    assert not first.from_cache and len(first.history["loss"]) == 2
+    assert len(_entries(cache_dir)) == 2  # weights + record, nothing else left behind
+
+    loaded = _model()
+    second = training.fit_or_load(loaded, "tiny", X, X, epochs=2, batch_size=16)
+    assert second.from_cache and second.history == first.history
+    assert "Loaded cached weights" in second.describe() and "Trained 2 epochs" in first.describe()
+    np.testing.assert_allclose(loaded.predict(X, verbose=0), trained.predict(X, verbose=0), rtol=1e-6)
+    assert not np.allclose(_model().predict(X, verbose=0), trained.predict(X, verbose=0))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda: dict(model=_model(code_size=4)),  # architecture
+        lambda: dict(model=_model(seed=1)),  # initial weights
+        lambda: dict(x=X * 0.5, y=X * 0.5),  # data
+        lambda: dict(epochs=3),  # training settings
+        lambda: dict(batch_size=32),
+    ],
+    ids=["architecture", "initial-weights", "data", "epochs", "batch-size"],
+)
+def test_key_changes_with_what_shapes_the_weights(cache_dir, change):
+    base = dict(model=_model(), x=X, y=X, epochs=2, batch_size=16)
+    changed = {**base, **change()}
+    if "model" not in change():
+        changed["model"] = _model()
+    key_base = training.cache_key(base.pop("model"), base.pop("x"), base.pop("y"), **base)
+    key_changed = training.cache_key(changed.pop("model"), changed.pop("x"), changed.pop("y"), **changed)
+    assert key_base != key_changed
+
+
+def test_key_ignores_verbosity_and_auto_numbered_names():
+    assert training.cache_key(_model(), X, X, epochs=2, verbose=0) == training.cache_key(_model(), X, X, epochs=2, verbose=2)
+
+
+def test_key_changes_with_optimizer_settings():
+    import keras
+
+    other = _model()
+    other.compile(optimizer=keras.optimizers.Adam(1e-2), loss="mse")
+    assert training.cache_key(_model(), X, X, epochs=2) != training.cache_key(other, X, X, epochs=2)
+
+
+def test_quick_and_full_mode_never_share_entries(cache_dir, monkeypatch):
+    monkeypatch.setenv("COURSE_QUICK", "1")
+    quick_key = training.cache_key(_model(), X, X, epochs=1)
+    monkeypatch.setenv("COURSE_QUICK", "0")
+    assert training.cache_key(_model(), X, X, epochs=1) != quick_key
+
+
+def test_corrupt_entry_is_discarded_with_a_warning(cache_dir):
+    training.fit_or_load(_model(), "tiny", X, X, epochs=1)
+    weights = next(cache_dir.glob("*.weights.h5"))
+    weights.write_bytes(weights.read_bytes()[:100])
+    with pytest.warns(UserWarning, match="unreadable"):
+        result = training.fit_or_load(_model(), "tiny", X, X, epochs=1)
+    assert not result.from_cache
+    assert training.fit_or_load(_model(), "tiny", X, X, epochs=1).from_cache  # the retrained entry is good
+
+
+def test_entry_missing_its_record_is_retrained(cache_dir):
+    training.fit_or_load(_model(), "tiny", X, X, epochs=1)
+    next(cache_dir.glob("*.json")).unlink()
+    with pytest.warns(UserWarning, match="Incomplete"):
+        assert not training.fit_or_load(_model(), "tiny", X, X, epochs=1).from_cache
+
+
+def test_interrupted_write_leaves_no_entry(cache_dir, monkeypatch):
+    model = _model()
+
+    def crash_while_writing(path, *args, **kwargs):
+        with open(path, "wb") as half:
+            half.write(b"half a weights file")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(model, "save_weights", crash_while_writing)
+    with pytest.raises(KeyboardInterrupt):
+        training.fit_or_load(model, "tiny", X, X, epochs=1)
+    assert _entries(cache_dir) == []  # neither the temp file nor a final name survives
+    assert not training.fit_or_load(_model(), "tiny", X, X, epochs=1).from_cache
+
+
+def test_cache_dir_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path / "c"))
+    assert training.cache_dir() == tmp_path / "c"
+    monkeypatch.delenv("COURSE_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert training.cache_dir() == tmp_path / "xdg" / "course_utils"
+
+
+@pytest.mark.parametrize("name", ["", "../escape", "a b", "x" * 81, 3])
+def test_bad_names_are_rejected(cache_dir, name):
+    with pytest.raises(ValueError, match="name"):
+        training.fit_or_load(_model(), name, X, X, epochs=1)
+
+
+def test_uncompiled_model_is_rejected(cache_dir):
+    model = models.dense_autoencoder(input_shape=(12,), hidden_units=(8,), code_size=3)
+    with pytest.raises(ValueError, match="compiled"):
+        training.fit_or_load(model, "tiny", X, X, epochs=1)
+    assert not os.path.exists(cache_dir)
