@@ -82,8 +82,8 @@ def image_rows(rows: Mapping[str, np.ndarray], panel_size: float = 1.0) -> Figur
         raise ValueError(f"every row must hold the same, non-zero number of images; got {sorted(counts)}.")
     ncols = counts.pop()
     fig, axes = _new_figure(len(arrays), ncols, panel_size=panel_size)
-    for row, (label, images) in zip(axes, arrays.items()):
-        for ax, image in zip(row, images):
+    for row, (label, images) in zip(axes, arrays.items(), strict=True):
+        for ax, image in zip(row, images, strict=True):
             _show_image(ax, image)
         row[0].set_ylabel(label, fontsize=9)
     fig.tight_layout()

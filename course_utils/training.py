@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import keras
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
-import keras
-
 from course_utils.config import is_quick
 
 CACHE_DIR_ENV_VAR = "COURSE_CACHE_DIR"
@@ -62,13 +61,13 @@ def cache_dir() -> Path:
 # --------------------------------------------------------------------------- the key
 
 
-def _hash_array(digest: "hashlib._Hash", array: Any) -> None:
+def _hash_array(digest: hashlib._Hash, array: Any) -> None:
     array = np.ascontiguousarray(np.asarray(array))
     digest.update(f"{array.dtype.str}{array.shape}".encode())
     digest.update(memoryview(array).cast("B"))
 
 
-def _describe(value: Any, digest: "hashlib._Hash") -> Any:
+def _describe(value: Any, digest: hashlib._Hash) -> Any:
     """Return a JSON-able description of a fit argument; arrays go into ``digest`` by content."""
     if isinstance(value, np.ndarray) or (hasattr(value, "shape") and hasattr(value, "dtype") and hasattr(value, "numpy")):
         _hash_array(digest, value)
