@@ -62,7 +62,8 @@ def main() -> None:
     x_train, x_test = x_train[..., np.newaxis], x_test[..., np.newaxis]
     fit_settings = dict(epochs=EPOCHS, batch_size=BATCH_SIZE, shuffle=True, validation_data=(x_test, x_test))
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, device {course_utils.config.compute_device()}, "
-          f"keras {keras.__version__}, TF_ENABLE_ONEDNN_OPTS={os.environ.get('TF_ENABLE_ONEDNN_OPTS')}", flush=True)
+          f"keras {keras.__version__}, TF_ENABLE_ONEDNN_OPTS={os.environ.get('TF_ENABLE_ONEDNN_OPTS')}, "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
 
     start = time.perf_counter()
     pca_mse = baselines.pca_reconstruction_error(x_train, x_test, 64)
@@ -104,7 +105,8 @@ def main() -> None:
           f"AUC {auc:.3f} (goal >= 0.85: {'reached' if auc >= 0.85 else 'NOT reached'}); threshold at {FALSE_ALARM_RATE:.0%} "
           f"false alarms on normal training images catches {caught:.1%} of {held_name} test images, flags {false_alarms:.1%} "
           f"of normal test images")
-    print(f"\nsum of training times (the notebook's cold-cache training cost): {total_training / 60:.1f} min")
+    print(f"\nsum of training times (the notebook's cold-cache training cost): {total_training / 60:.1f} min; "
+          f"load average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
