@@ -218,7 +218,8 @@ def error_histogram_figure(
     bins: int = 60,
     ax: Axes | None = None,
 ) -> Figure:
-    """Return overlaid histograms (each normalised to area 1, log-spaced bins) of reconstruction errors per group.
+    """Return overlaid histograms of reconstruction errors per group on log-spaced bins; each group's bars show the
+    share of that group's images per bin, so groups of different sizes compare directly.
 
     ``errors`` maps a label (e.g. "normal classes") to per-image errors; ``threshold`` draws a vertical line.
     """
@@ -237,12 +238,13 @@ def error_histogram_figure(
     else:
         fig = ax.figure
     for label, values in arrays.items():
-        ax.hist(values, bins=edges, density=True, histtype="stepfilled", alpha=0.45, label=f"{label} ({values.size})")
+        shares = np.histogram(values, bins=edges)[0] / values.size
+        ax.stairs(shares, edges, fill=True, alpha=0.45, label=f"{label}: {values.size:,} images")
     if threshold is not None:
         ax.axvline(threshold, color="black", ls="--", lw=1, label=f"threshold {threshold:.4f}")
     ax.set_xscale("log")
     ax.set_xlabel("reconstruction error (MSE per pixel, log scale)")
-    ax.set_ylabel("density")
+    ax.set_ylabel("share of the group's images")
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

@@ -86,7 +86,9 @@ def test_error_histogram_figure_draws_each_group_and_the_threshold():
     ax = fig.axes[0]
     assert ax.get_xscale() == "log"
     labels = [text.get_text() for text in ax.get_legend().get_texts()]
-    assert labels == ["normal (200)", "held out (50)", "threshold 0.0200"]
+    assert labels == ["normal: 200 images", "held out: 50 images", "threshold 0.0200"]
+    shares = [patch.get_data().values for patch in ax.patches]
+    assert len(shares) == 2 and all(np.isclose(values.sum(), 1.0) for values in shares)  # each group sums to 1
     fig2, ax2 = plt.subplots()
     assert plotting.error_histogram_figure(errors, ax=ax2) is fig2
     plt.close(fig2)
