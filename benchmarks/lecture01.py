@@ -19,7 +19,7 @@ import keras
 import numpy as np
 
 import course_utils
-from course_utils import baselines, data, models
+from course_utils import baselines, data, models, training
 
 EPOCHS, BATCH_SIZE, PEAK_LEARNING_RATE, GOAL = 10, 50, 3e-3, 0.0255
 SEEDS = (42, 0, 1)  # 42 is the notebook's seed; the others show how much the result depends on it
@@ -42,9 +42,8 @@ def train_once(seed: int, x_train: np.ndarray, x_test: np.ndarray) -> tuple[floa
     """Train the lecture's model with the lecture's settings; return train loss, test MSE, median s/epoch."""
     course_utils.seed_everything(seed)
     model = models.dense_autoencoder()
-    steps = EPOCHS * -(-len(x_train) // BATCH_SIZE)
-    schedule = keras.optimizers.schedules.CosineDecay(PEAK_LEARNING_RATE, decay_steps=steps)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="mse")
+    optimizer = training.cosine_decay_adam(PEAK_LEARNING_RATE, EPOCHS, n_samples=len(x_train), batch_size=BATCH_SIZE)
+    model.compile(optimizer=optimizer, loss="mse")
     timer = EpochTimer()
     history = model.fit(x_train, x_train, epochs=EPOCHS, batch_size=BATCH_SIZE, verbose=0, callbacks=[timer])
     return history.history["loss"][-1], float(model.evaluate(x_test, x_test, verbose=0)), float(np.median(timer.seconds))
