@@ -94,6 +94,10 @@ class LatentExplorer(widgets.VBox):
         slider.add_class(f"latent-explorer-{name}")
         return slider
 
+    def __repr__(self) -> str:
+        # What a page without a live kernel (e.g. the notebook on GitHub) shows instead of the panel.
+        return "LatentExplorer: sliders z1 and z2, the code scatter and the decoded image (run the notebook to use it)"
+
     @property
     def point(self) -> np.ndarray:
         """Return the code the sliders point at, shape ``(2,)``."""
