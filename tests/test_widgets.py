@@ -98,3 +98,9 @@ def test_static_pages_get_a_readable_placeholder():
     explorer = widgets.latent_explorer(_decoder(), CODES, LABELS)
     text = explorer._repr_mimebundle_()["text/plain"] if hasattr(explorer, "_repr_mimebundle_") else repr(explorer)
     assert text.startswith("LatentExplorer:") and "PNG" not in text
+
+
+def test_the_marker_follows_the_sliders():
+    explorer = widgets.latent_explorer(_decoder(), CODES, LABELS)
+    explorer.z1_slider.value, explorer.z2_slider.value = 0.5, -0.25
+    np.testing.assert_allclose(explorer._marker.get_offsets(), [[0.5, -0.25]], atol=explorer.z1_slider.step)
