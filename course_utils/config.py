@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import random
 
+import keras
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
-import keras
 
 QUICK_ENV_VAR = "COURSE_QUICK"
 _TRUE = {"1", "true", "yes", "on"}

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import keras
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
-import keras
 
 _ACTIVATIONS = (None, "linear", "relu", "sigmoid", "tanh", "elu", "selu", "gelu", "softplus", "leaky_relu", "swish")
 

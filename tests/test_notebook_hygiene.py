@@ -64,6 +64,9 @@ def test_first_code_cell_sets_up_the_course(path):
     assert "import course_utils" in first and "setup(" in first
 
 
-@pytest.mark.parametrize("path", [p for p in EXECUTED if p.parent.name == "notebooks"], ids=_ids([p for p in EXECUTED if p.parent.name == "notebooks"]))
+LECTURES = [p for p in EXECUTED if p.parent.name == "notebooks"]
+
+
+@pytest.mark.parametrize("path", LECTURES, ids=_ids(LECTURES))
 def test_readme_lists_every_lecture(path):
     assert f"notebooks/{path.name}" in (ROOT / "README.md").read_text()
