@@ -38,11 +38,11 @@ _KERNEL_IDLE_JS = """(panel) => {
     return !!indicator && indicator.dataset.status === 'idle' && !!name && !/No Kernel/.test(name.textContent);
 }"""
 
-# SHA-256 of every image under `root`, read back through the browser as the student's page has it
+# SHA-256 of each image element, read back through the browser as the student's page has it
 # (`blob:` URLs of ipywidgets.Image or `data:` URLs of plotted outputs); null while one is being replaced.
-_IMAGE_DIGESTS_JS = """async (root) => {
+_IMAGE_DIGESTS_JS = """async (images) => {
     const digests = [];
-    for (const img of root.querySelectorAll('img')) {
+    for (const img of images) {
         try {
             const bytes = await (await fetch(img.src)).arrayBuffer();
             const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
@@ -52,6 +52,20 @@ _IMAGE_DIGESTS_JS = """async (root) => {
         }
     }
     return digests;
+}"""
+
+# The box around what a widget draws (the widget's own box spans the whole notebook width).
+_DRAWN_BOX_JS = """(root) => {
+    const outer = root.getBoundingClientRect();
+    let right = outer.left, bottom = outer.top;
+    for (const element of [root, ...root.querySelectorAll('*')]) {
+        const box = element.getBoundingClientRect();
+        if (box.width > 0 && box.height > 0) {
+            right = Math.max(right, box.right);
+            bottom = Math.max(bottom, box.bottom);
+        }
+    }
+    return {x: outer.left, y: outer.top, width: right - outer.left, height: bottom - outer.top};
 }"""
 
 PROMPT_DONE = re.compile(r"^\[(\d+)\]:$")
@@ -327,18 +341,31 @@ class LabPage:
         except Exception as error:  # only used to explain a failure; never hide it
             return f"(log console not readable: {error})"
 
+    def screenshot_widget(self, output, path: Path, margin: int = 8) -> None:
+        """Save a PNG of the first widget in `output`, cropped to what it draws."""
+        widget = output.locator(".jp-OutputArea-output > .jupyter-widgets").first
+        widget.scroll_into_view_if_needed()
+        box = widget.evaluate(_DRAWN_BOX_JS)
+        clip = {
+            "x": max(box["x"] - margin, 0),
+            "y": max(box["y"] - margin, 0),
+            "width": box["width"] + 2 * margin,
+            "height": box["height"] + 2 * margin,
+        }
+        self.page.screenshot(path=path, clip=clip)
+
     def output_area(self, index: int):
         return self.cells.nth(index).locator(".jp-Cell-outputArea")
 
-    def image_digests(self, root) -> list[str] | None:
-        """Return a SHA-256 of each image's bytes under locator `root`, or None mid-update."""
-        return root.evaluate(_IMAGE_DIGESTS_JS)
+    def image_digests(self, images) -> list[str] | None:
+        """Return a SHA-256 of the bytes of each `<img>` matched by locator `images`, or None mid-update."""
+        return images.evaluate_all(_IMAGE_DIGESTS_JS)
 
-    def wait_for_new_images(self, root, before: list[str], timeout_s: float = 30) -> list[str]:
-        """Wait until the images under `root` differ from `before` and return their digests."""
+    def wait_for_new_images(self, images, before: list[str], timeout_s: float = 30) -> list[str]:
+        """Wait until the images matched by locator `images` differ from `before`; return their digests."""
         deadline = time.monotonic() + timeout_s
         while True:
-            now = self.image_digests(root)
+            now = self.image_digests(images)
             if now is not None and now != before:
                 return now
             if time.monotonic() > deadline:

@@ -98,4 +98,4 @@ def test_explorer_redraws_when_a_slider_moves(lab, screenshot_dir, notebook, fun
 
     after = lab.wait_for_new_images(images, before)
     assert len(after) == len(before)
-    output.screenshot(path=screenshot_dir / screenshot)
+    lab.screenshot_widget(output, screenshot_dir / screenshot)
