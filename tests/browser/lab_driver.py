@@ -284,6 +284,19 @@ class LabPage:
             timeout=timeout_ms,
         )
 
+    def wait_for_cells(self, count: int, timeout_ms: float = 60_000) -> int:
+        """Wait until JupyterLab has drawn `count` cells (it draws long notebooks bit by bit); return how many."""
+        try:
+            self.page.wait_for_function(
+                "(count) => document.querySelectorAll("
+                "'.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell').length >= count",
+                arg=count,
+                timeout=timeout_ms,
+            )
+        except Exception:  # report the count instead of a bare time-out
+            pass
+        return self.cells.count()
+
     def dialogs(self) -> list[str]:
         """Return the text of every dialog JupyterLab shows (an error, a kernel chooser, ...)."""
         return [text.strip() for text in self.page.locator(".jp-Dialog").all_inner_texts()]
@@ -341,8 +354,21 @@ class LabPage:
         except Exception as error:  # only used to explain a failure; never hide it
             return f"(log console not readable: {error})"
 
+    def wait_until_still(self, images, quiet_s: float = 1.5, timeout_s: float = 30) -> None:
+        """Wait until the images matched by `images` stop changing for `quiet_s` (queued updates done)."""
+        deadline = time.monotonic() + timeout_s
+        last, since = None, time.monotonic()
+        while time.monotonic() < deadline:
+            now = self.image_digests(images)
+            if now != last or now is None:
+                last, since = now, time.monotonic()
+            elif time.monotonic() - since >= quiet_s:
+                return
+            time.sleep(0.25)
+
     def screenshot_widget(self, output, path: Path, margin: int = 8) -> None:
-        """Save a PNG of the first widget in `output`, cropped to what it draws."""
+        """Save a PNG of the first widget in `output`, cropped to what it draws, once it has settled."""
+        self.wait_until_still(output.locator("img"))
         widget = output.locator(".jp-OutputArea-output > .jupyter-widgets").first
         widget.scroll_into_view_if_needed()
         box = widget.evaluate(_DRAWN_BOX_JS)
@@ -362,15 +388,15 @@ class LabPage:
         return images.evaluate_all(_IMAGE_DIGESTS_JS)
 
     def wait_for_new_images(self, images, before: list[str], timeout_s: float = 30) -> list[str]:
-        """Wait until the images matched by locator `images` differ from `before`; return their digests."""
+        """Wait until every image matched by locator `images` differs from `before`; return their digests."""
         deadline = time.monotonic() + timeout_s
         while True:
             now = self.image_digests(images)
-            if now is not None and now != before:
+            if now is not None and len(now) == len(before) and all(a != b for a, b in zip(now, before, strict=True)):
                 return now
             if time.monotonic() > deadline:
                 raise AssertionError(
-                    f"no image changed within {timeout_s:.0f} s: the widget's Python callback did not redraw. "
+                    f"not every image changed within {timeout_s:.0f} s: the widget's Python callback did not redraw. "
                     f"JupyterLab's log console ends with:\n{self.log_console_text()[-2000:]}"
                 )
             time.sleep(0.25)
