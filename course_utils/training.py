@@ -63,6 +63,17 @@ def cache_dir() -> Path:
     return Path(base).expanduser() / "course_utils"
 
 
+def cosine_decay_adam(peak_learning_rate: float, epochs: int, n_samples: int, batch_size: int) -> keras.optimizers.Adam:
+    """Return Adam whose learning rate falls from ``peak_learning_rate`` to 0 along a cosine over ``epochs``."""
+    for name, value in (("epochs", epochs), ("n_samples", n_samples), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    if not isinstance(peak_learning_rate, (int, float)) or not 0 < peak_learning_rate < 1:
+        raise ValueError(f"peak_learning_rate must be a number between 0 and 1, got {peak_learning_rate!r}.")
+    steps = int(epochs) * -(-int(n_samples) // int(batch_size))  # batches per epoch, rounded up
+    return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(float(peak_learning_rate), decay_steps=steps))
+
+
 # --------------------------------------------------------------------------- the key
 
 

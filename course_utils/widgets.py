@@ -119,6 +119,7 @@ def latent_explorer(decoder: keras.Model, codes: np.ndarray, labels: np.ndarray)
         raise ValueError(f"codes must have shape (n, 2) with n >= 2, got {codes.shape}.")
     if np.shape(labels) != (len(codes),):
         raise ValueError(f"labels must have one entry per code ({len(codes)}), got shape {np.shape(labels)}.")
-    if tuple(getattr(decoder, "input_shape", (None,))[1:]) != (2,):
-        raise ValueError(f"decoder must be a Keras model taking 2-D codes (input shape (None, 2)), got {getattr(decoder, 'input_shape', None)}.")
+    input_shape = getattr(decoder, "input_shape", None)
+    if input_shape is None or tuple(input_shape[1:]) != (2,):
+        raise ValueError(f"decoder must be a Keras model taking 2-D codes (input shape (None, 2)), got input shape {input_shape}.")
     return LatentExplorer(decoder, codes, labels)

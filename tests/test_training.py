@@ -161,3 +161,21 @@ def test_missing_callback_state_means_retraining(cache_dir):
         result = training.fit_or_load(_model(), "tiny", X, X, epochs=1, callbacks=[again])
     assert not result.from_cache and list(again.snapshots) == [1]
     assert len(_entries(cache_dir)) == 3
+
+
+def test_cosine_decay_adam_reaches_zero_after_the_last_batch():
+    optimizer = training.cosine_decay_adam(3e-3, epochs=2, n_samples=101, batch_size=50)  # 3 batches per epoch
+    schedule = optimizer.learning_rate if callable(optimizer.learning_rate) else optimizer._learning_rate
+    assert float(schedule(0)) == pytest.approx(3e-3)
+    assert float(schedule(3)) == pytest.approx(1.5e-3, rel=1e-5)  # halfway: cos(pi/2)
+    assert float(schedule(6)) == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "kwargs, argument",
+    [({"epochs": 0}, "epochs"), ({"batch_size": 2.5}, "batch_size"), ({"n_samples": -1}, "n_samples"), ({"peak_learning_rate": 0}, "peak")],
+)
+def test_cosine_decay_adam_validates(kwargs, argument):
+    arguments = {"peak_learning_rate": 1e-3, "epochs": 2, "n_samples": 10, "batch_size": 5, **kwargs}
+    with pytest.raises(ValueError, match=argument):
+        training.cosine_decay_adam(**arguments)
