@@ -61,6 +61,13 @@ def find_chromium() -> str | None:
     return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
 
 
+def pytest_collection_modifyitems(session, config, items):
+    """Run the browser tests last: they are the slowest, and by then nbval has filled the weight cache."""
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if browser:
+        items[:] = [item for item in items if not item.get_closest_marker("browser")] + browser
+
+
 # ----- reports and screenshots
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
@@ -104,7 +111,14 @@ def lab_server(tmp_path_factory):
         shutil.copytree(ROOT / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     else:
         root.mkdir()
-    env = {"COURSE_QUICK": "1", "COURSE_CACHE_DIR": str(base / "weights")}
+    weights = base / "weights"
+    run_cache = os.environ.get("COURSE_CACHE_DIR", "").strip()
+    if run_cache and Path(run_cache).is_dir():
+        # Start from a copy of the weights this test run has trained already (nbval executes the notebooks
+        # before the browser tests, see pytest_collection_modifyitems): the kernel loads them instead of
+        # training again, and the run's own cache is never written to.
+        shutil.copytree(run_cache, weights)
+    env = {"COURSE_QUICK": "1", "COURSE_CACHE_DIR": str(weights)}
     # COURSE_DATA_DIR and COURSE_OFFLINE pass through from the test run's environment.
     server = JupyterLabServer(root, base / "state", env=env).start()
     try:

@@ -324,8 +324,9 @@ class LabPage:
         Fails with the notebook's tracebacks when the kernel stops before reaching the cell.
         """
         self.menu("Edit", "Clear Outputs of All Cells")
-        self.select_cell(index)
-        self.menu("Run", "Run All Above Selected Cell")
+        if index > 0:  # the menu item is disabled on the first cell
+            self.select_cell(index)
+            self.menu("Run", "Run All Above Selected Cell")
         self.select_cell(index)
         self.page.keyboard.press("Shift+Enter")
         deadline = time.monotonic() + timeout_s
