@@ -22,7 +22,7 @@ import keras
 import numpy as np
 
 import course_utils
-from course_utils import baselines, data, latent, models, subspace
+from course_utils import baselines, data, latent, models, subspace, training
 
 LINEAR_EPOCHS, LINEAR_BATCH, RATIO_GOAL = 25, 256, 1.01
 GRID_N, SPEEDUP_GOAL = 20, 20.0
@@ -33,9 +33,8 @@ def linear_autoencoder_vs_pca(x_train: np.ndarray, x_test: np.ndarray) -> dict[s
     """Train lecture 00's linear autoencoder and compare it with PCA-16 (error ratio and subspace angles)."""
     course_utils.seed_everything(42)
     model = models.dense_autoencoder(input_shape=(784,), hidden_units=(), code_size=16, activation=None)
-    total_steps = LINEAR_EPOCHS * -(-len(x_train) // LINEAR_BATCH)
-    schedule = keras.optimizers.schedules.CosineDecay(initial_learning_rate=1e-2, decay_steps=total_steps, alpha=0.01)
-    model.compile(optimizer=keras.optimizers.Adam(schedule), loss="mse")
+    optimizer = training.cosine_decay_adam(1e-2, epochs=LINEAR_EPOCHS, n_samples=len(x_train), batch_size=LINEAR_BATCH)
+    model.compile(optimizer=optimizer, loss="mse")
     start = time.perf_counter()
     model.fit(x_train, x_train, epochs=LINEAR_EPOCHS, batch_size=LINEAR_BATCH, verbose=0)
     seconds = time.perf_counter() - start

@@ -79,6 +79,9 @@ class LatentExplorer(widgets.VBox):
         self.code_label = widgets.Label()
         self.code_label.add_class("latent-explorer-code")
         self.decoded = np.zeros((0, 0), dtype=np.float32)
+        # The scatter is drawn once; each update only moves the marker (its last collection) and re-renders.
+        self._scatter_figure = latent_scatter_figure(self.codes, self.labels, point=start, title="codes")
+        self._marker = self._scatter_figure.axes[0].collections[-1]
         decoded_panel = widgets.VBox([widgets.Label("decoded image"), self.decoded_image, self.code_label])
         super().__init__([widgets.HBox([self.scatter_image, decoded_panel]), self.z1_slider, self.z2_slider])
         self.add_class("latent-explorer")
@@ -94,6 +97,10 @@ class LatentExplorer(widgets.VBox):
         slider.add_class(f"latent-explorer-{name}")
         return slider
 
+    def __repr__(self) -> str:
+        # What a page without a live kernel (e.g. the notebook on GitHub) shows instead of the panel.
+        return "LatentExplorer: sliders z1 and z2, the code scatter and the decoded image (run the notebook to use it)"
+
     @property
     def point(self) -> np.ndarray:
         """Return the code the sliders point at, shape ``(2,)``."""
@@ -107,7 +114,8 @@ class LatentExplorer(widgets.VBox):
         point = self.point
         self.decoded = _as_square_image(self.decoder.predict(point[None, :], verbose=0)[0])
         self.decoded_image.value = image_png(self.decoded)
-        self.scatter_image.value = figure_png(latent_scatter_figure(self.codes, self.labels, point=point, title="codes"))
+        self._marker.set_offsets(point[None, :])
+        self.scatter_image.value = figure_png(self._scatter_figure)
         self.code_label.value = f"code = ({point[0]:.2f}, {point[1]:.2f})"
 
 

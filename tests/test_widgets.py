@@ -92,3 +92,15 @@ def test_decoder_of_other_code_size_is_rejected():
     three_d = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4)])
     with pytest.raises(ValueError, match="decoder must be a Keras model taking 2-D codes"):
         widgets.latent_explorer(three_d, CODES, LABELS)
+
+
+def test_static_pages_get_a_readable_placeholder():
+    explorer = widgets.latent_explorer(_decoder(), CODES, LABELS)
+    text = explorer._repr_mimebundle_()["text/plain"] if hasattr(explorer, "_repr_mimebundle_") else repr(explorer)
+    assert text.startswith("LatentExplorer:") and "PNG" not in text
+
+
+def test_the_marker_follows_the_sliders():
+    explorer = widgets.latent_explorer(_decoder(), CODES, LABELS)
+    explorer.z1_slider.value, explorer.z2_slider.value = 0.5, -0.25
+    np.testing.assert_allclose(explorer._marker.get_offsets(), [[0.5, -0.25]], atol=explorer.z1_slider.step)
