@@ -368,18 +368,19 @@ class LabPage:
             time.sleep(0.25)
 
     def screenshot_widget(self, output, path: Path, margin: int = 8) -> None:
-        """Save a PNG of the first widget in `output`, cropped to what it draws, once it has settled."""
+        """Save a PNG of the first widget in `output` once it has settled, trimmed to what it draws."""
+        from PIL import Image, ImageChops, ImageOps  # Pillow comes with matplotlib
+
         self.wait_until_still(output.locator("img"))
         widget = output.locator(".jp-OutputArea-output > .jupyter-widgets").first
         widget.scroll_into_view_if_needed()
-        box = widget.evaluate(_DRAWN_BOX_JS)
-        clip = {
-            "x": max(box["x"] - margin, 0),
-            "y": max(box["y"] - margin, 0),
-            "width": box["width"] + 2 * margin,
-            "height": box["height"] + 2 * margin,
-        }
-        self.page.screenshot(path=path, clip=clip)
+        self.page.screenshot(path=path, clip=widget.evaluate(_DRAWN_BOX_JS))
+        with Image.open(path) as shot:
+            picture = shot.convert("RGB")
+        box = ImageChops.difference(picture, Image.new("RGB", picture.size, "white")).getbbox()
+        if box:
+            picture = picture.crop(box)
+        ImageOps.expand(picture, border=margin, fill="white").save(path, optimize=True)
 
     def output_area(self, index: int):
         return self.cells.nth(index).locator(".jp-Cell-outputArea")
