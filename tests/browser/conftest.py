@@ -147,11 +147,20 @@ def chromium():
             browser.close()
 
 
-@pytest.fixture
-def lab(request, chromium, lab_server, screenshot_dir):
-    """A fresh JupyterLab page; on failure its screenshot and browser console land in `screenshot_dir`."""
+@pytest.fixture(scope="session")
+def browser_context(chromium):
+    """One browser context for the session, so JupyterLab's scripts come from the browser cache after the first page."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, device_scale_factor=1)
-    page = context.new_page()
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def lab(request, browser_context, lab_server, screenshot_dir):
+    """A fresh JupyterLab page; on failure its screenshot and browser console land in `screenshot_dir`."""
+    page = browser_context.new_page()
     page.set_default_timeout(30_000)
     console: list[str] = []
     page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
@@ -168,5 +177,5 @@ def lab(request, chromium, lab_server, screenshot_dir):
             Path(f"{stem}.console.txt").write_text("\n".join(console))
             Path(f"{stem}.server.log").write_text(lab_server.log_tail(200))
             print(f"screenshot of the failed browser test: {stem}.png")
-        context.close()
+        page.close()
         lab_server.shutdown_kernels()

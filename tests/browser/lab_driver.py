@@ -229,12 +229,27 @@ class JupyterLabServer:
             text = response.read().decode()
         return json.loads(text) if text.strip() else None
 
-    def shutdown_kernels(self) -> None:
-        """Stop every session and kernel, so the next test starts from a quiet server."""
-        for session in self.api("GET", "api/sessions"):
-            self.api("DELETE", f"api/sessions/{session['id']}", timeout=30)
-        for kernel in self.api("GET", "api/kernels"):
-            self.api("DELETE", f"api/kernels/{kernel['id']}", timeout=30)
+    def shutdown_kernels(self, timeout: float = 30.0) -> None:
+        """Stop every session and kernel, so the next test starts from a quiet server.
+
+        Retries: jupyter_server answers 500 when asked to list kernels while one is still starting.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                sessions, kernels = self.api("GET", "api/sessions"), self.api("GET", "api/kernels")
+                if not sessions and not kernels:
+                    return
+                for session in sessions:
+                    self.api("DELETE", f"api/sessions/{session['id']}", timeout=30)
+                for kernel in kernels:
+                    self.api("DELETE", f"api/kernels/{kernel['id']}", timeout=30)
+            except urllib.error.HTTPError:
+                if time.monotonic() > deadline:
+                    raise
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"kernels still running after {timeout:.0f} s:\n{self.log_tail()}")
+            time.sleep(0.5)
 
     def log_tail(self, lines: int = 40) -> str:
         try:
