@@ -415,6 +415,6 @@ class LabPage:
             if time.monotonic() > deadline:
                 raise AssertionError(
                     f"not every image changed within {timeout_s:.0f} s: the widget's Python callback did not redraw. "
-                    f"JupyterLab's log console ends with:\n{self.log_console_text()[-2000:]}"
+                    f"JupyterLab's log console ends with:\n{self.log_console_text()[-2000:] or '(nothing)'}"
                 )
             time.sleep(0.25)
