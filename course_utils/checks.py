@@ -216,17 +216,23 @@ def _codes_of(encoder: object, images: np.ndarray) -> np.ndarray:
 
 
 def check_generate(
-    generate: Callable[[int, int], np.ndarray], encoder: object, centroids: np.ndarray, digits: tuple[int, ...] = tuple(range(10))
+    generate: Callable[[int, int], np.ndarray],
+    encoder: object,
+    centroids: np.ndarray,
+    spreads: np.ndarray,
+    digits: tuple[int, ...] = tuple(range(10)),
 ) -> CheckResult:
-    """Check ``generate(digit, n)`` returns ``n`` different images whose codes (by ``encoder``) fall in that
-    digit's cluster: nearer to ``centroids[digit]`` than to any other centroid, for almost every digit."""
+    """Check ``generate(digit, n)`` returns ``n`` different images whose codes (by ``encoder``) lie near
+    ``centroids[digit]``: their mean within 0.75 ``spreads[digit]`` of it, for almost every digit."""
     _check_callable("check_generate", generate)
-    centroids = np.asarray(centroids, dtype=np.float64)
+    centroids, spreads = np.asarray(centroids, dtype=np.float64), np.asarray(spreads, dtype=np.float64)
     if centroids.ndim != 2 or len(centroids) < 2:
         raise ValueError(f"centroids must be shaped (n_classes >= 2, code_size), got {centroids.shape}.")
+    if spreads.shape != centroids.shape or np.any(spreads <= 0):
+        raise ValueError(f"spreads must be positive and shaped like centroids {centroids.shape}, got {spreads.shape}.")
 
     def steps(verified: list[str]) -> None:
-        hits, n = [], 12
+        near, n = [], 12
         for digit in digits:
             images = _as_array(generate(digit, n), f"generate({digit}, {n})")
             _require(len(images) == n, f"generate({digit}, {n}) returned {len(images)} images instead of {n}.")
@@ -238,18 +244,17 @@ def check_generate(
                 codes.shape[1] == centroids.shape[1],
                 f"the encoder gives {codes.shape[1]}-D codes but centroids are {centroids.shape[1]}-D.",
             )
-            distances = np.linalg.norm(codes.mean(axis=0)[None] - centroids, axis=1)
-            hits.append(int(np.argmin(distances)) == digit)
-        needed = len(digits) - len(digits) // 5  # some clusters of a 2-D code overlap, so allow a few misses
+            # distance of the codes' mean from the centroid, in units of the digit's spread (root mean square over dimensions)
+            near.append(float(np.sqrt(np.mean(((codes.mean(axis=0) - centroids[digit]) / spreads[digit]) ** 2))) < 0.75)
+        needed = len(digits) - len(digits) // 5  # the decoder-encoder round trip is not exact, so allow a few misses
         _require(
-            sum(hits) >= needed,
-            f"the generated images of only {sum(hits)} of {len(digits)} digits encode back into their own cluster "
-            f"(needed: {needed}); decode points drawn near centroids[digit], e.g. centroid + spread * normal noise. "
-            f"Missed: {[d for d, hit in zip(digits, hits, strict=True) if not hit]}.",
+            sum(near) >= needed,
+            f"the generated images of only {sum(near)} of {len(digits)} digits encode back near their digit's centroid "
+            f"(needed: {needed}); decode codes drawn around centroids[digit] with spread spreads[digit], "
+            f"e.g. rng.normal(centroids[digit], spreads[digit], size=(n, 2)). "
+            f"Missed: {[d for d, hit in zip(digits, near, strict=True) if not hit]}.",
         )
-        verified.append(
-            f"{n} different images per digit; for {sum(hits)} of {len(digits)} digits they encode back into the digit's own cluster"
-        )
+        verified.append(f"{n} different images per digit; for {sum(near)} of {len(digits)} digits they encode back near its centroid")
 
     return _run("check_generate", steps)
 

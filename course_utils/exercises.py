@@ -26,7 +26,7 @@ The generated notebook has no outputs, execution counts or timing metadata, star
 saying where it comes from, and tags ``raises-exception`` every code cell that will fail until the
 student has done the work: cells that reach a placeholder, call a stub (directly or through other
 functions), or use a name that only a failing cell would have defined (:func:`expected_failures`
-works this out from the code). nbval then accepts those errors; ``tests/test_exercises.py`` executes
+works this out from the code). nbval then accepts those errors; ``tests/test_exercise_notebooks.py`` executes
 each exercise notebook and checks that exactly these cells fail, each with one of the notebook's
 ``NotImplementedError`` messages (or the ``NameError`` that follows from one), and that every
 placeholder's message shows up, so a placeholder that silently passes fails CI.

@@ -74,24 +74,28 @@ def test_check_cluster_statistics():
 
 
 CENTROIDS = np.array([[float(d), 0.0] for d in range(10)]) * 3
+SPREADS = np.full((10, 2), 0.5)
 
 
 def _encoder(images):  # a stand-in encoder: the code is (mean brightness * 30, 0)
     return np.stack([images.reshape(len(images), -1).mean(1) * 30, np.zeros(len(images))], axis=1)
 
 
-def _generate(digit, n):  # images whose stand-in code lands on the digit's centroid, with a little variety
+def _generate(digit, n):  # images whose stand-in code lands near the digit's centroid, with a little variety
     brightness = CENTROIDS[digit, 0] / 30 + np.random.default_rng(digit).normal(0, 0.003, size=n)
     return np.ones((n, 28, 28)) * brightness[:, None, None]
 
 
 def test_check_generate():
-    assert checks.check_generate(_generate, _encoder, CENTROIDS)
-    _assert_fails(checks.check_generate(lambda d, n: _generate(0, n), _encoder, CENTROIDS), "own cluster")
-    _assert_fails(checks.check_generate(lambda d, n: _generate(d, n)[:1].repeat(n, 0), _encoder, CENTROIDS), "identical")
-    _assert_fails(checks.check_generate(lambda d, n: _generate(d, n - 1), _encoder, CENTROIDS), "instead of")
+    assert checks.check_generate(_generate, _encoder, CENTROIDS, SPREADS)
+    _assert_fails(checks.check_generate(lambda d, n: _generate(0, n), _encoder, CENTROIDS, SPREADS), "near their digit's centroid")
+    _assert_fails(checks.check_generate(lambda d, n: _generate((d + 1) % 10, n), _encoder, CENTROIDS, SPREADS), "Missed: [0, 1")
+    _assert_fails(checks.check_generate(lambda d, n: _generate(d, n)[:1].repeat(n, 0), _encoder, CENTROIDS, SPREADS), "identical")
+    _assert_fails(checks.check_generate(lambda d, n: _generate(d, n - 1), _encoder, CENTROIDS, SPREADS), "instead of")
     with pytest.raises(ValueError, match="centroids"):
-        checks.check_generate(_generate, _encoder, np.zeros(3))
+        checks.check_generate(_generate, _encoder, np.zeros(3), SPREADS)
+    with pytest.raises(ValueError, match="spreads"):
+        checks.check_generate(_generate, _encoder, CENTROIDS, -SPREADS)
 
 
 def test_check_interpolation():
