@@ -89,6 +89,177 @@ def _stack(encoder: keras.Model, decoder: keras.Model, input_shape: Sequence[int
     return keras.Model(inputs, decoder(encoder(inputs)), name="autoencoder")
 
 
+# --------------------------------------------------------------------------- convolutional autoencoders
+
+_UPSAMPLING_MODES = ("repeat", "transpose")
+_DOWNSAMPLING_MODES = ("pool", "stride")
+
+
+def _check_kernel_size(kernel_size: int) -> int:
+    if isinstance(kernel_size, bool) or not isinstance(kernel_size, (int, np.integer)) or kernel_size < 1 or kernel_size % 2 == 0:
+        raise ValueError(f"kernel_size must be a positive odd integer (e.g. 3), got {kernel_size!r}.")
+    return int(kernel_size)
+
+
+def _pooled_sides(side: int, stages: int) -> list[int]:
+    """Return the side length before the first and after each 2x2 ``same`` max-pooling: 28 -> [28, 14, 7, 4]."""
+    sides = [side]
+    for _ in range(stages):
+        sides.append(-(-sides[-1] // 2))
+    return sides
+
+
+def _valid_stage(sides: Sequence[int], kernel_size: int) -> int | None:
+    """Return the decoder stage whose convolution uses ``valid`` padding so that upsampling ends at ``sides[0]``.
+
+    Each decoder stage convolves and then doubles the side. With ``same`` padding everywhere the side ends
+    at ``sides[-1] * 2**n``; when that overshoots, one ``valid`` convolution (which trims ``kernel_size - 1``
+    pixels) is placed in the latest stage that lands exactly on the input side: the seed's 16 -> 14 before
+    the last upsampling. Returns None when no trimming is needed.
+    """
+    stages, target = len(sides) - 1, sides[0]
+    if sides[-1] * 2**stages == target:
+        return None
+    side = sides[-1]
+    candidates = []
+    for stage in range(stages):
+        if (side - (kernel_size - 1)) * 2 ** (stages - stage) == target:
+            candidates.append(stage)
+        side *= 2
+    if not candidates:
+        raise ValueError(
+            f"input_shape side {target} cannot be restored by {stages} convolution + upsampling stages with "
+            f"kernel_size={kernel_size}; use upsampling='transpose', or a side such as {sides[-1] * 2**stages}."
+        )
+    return candidates[-1]
+
+
+def conv_autoencoder(
+    input_shape: Sequence[int] = (28, 28, 1),
+    filters: Sequence[int] = (16, 8, 4),
+    decoder_filters: Sequence[int] = (8, 8, 16),
+    kernel_size: int = 3,
+    activation: str | None = "relu",
+    output_activation: str | None = "sigmoid",
+    upsampling: str = "repeat",
+    code_size: int | None = None,
+    code_activation: str | None = None,
+    downsampling: str = "pool",
+) -> keras.Model:
+    """Return a convolutional autoencoder with sub-models ``encoder`` and ``decoder``.
+
+    The encoder repeats (Conv2D ``filters[i]`` -> 2x2 MaxPooling), or with ``downsampling="stride"`` one
+    stride-2 Conv2D per stage (half the side at a quarter of the cost); the decoder repeats one doubling stage
+    per entry of ``decoder_filters`` and ends with a Conv2D giving the input's channels. The defaults build
+    the Fashion-MNIST model of lecture 03 (28x28x1 -> 4x4x4 code in the layer ``bottleneck`` -> 28x28x1,
+    3,805 parameters). ``upsampling="repeat"`` doubles with Conv2D + UpSampling2D (one ``valid`` convolution
+    trims 16 -> 14), ``"transpose"`` with a stride-2 Conv2DTranspose that lands on the encoder's sizes.
+    ``code_size=n`` adds a Dense ``bottleneck`` of ``n`` values after the last pooling (and a Dense layer back).
+    """
+    input_shape = _check_shape("input_shape", input_shape)
+    if len(input_shape) != 3:
+        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}.")
+    filters = _check_units("filters", filters)
+    decoder_filters = _check_units("decoder_filters", decoder_filters)
+    if not filters or len(decoder_filters) != len(filters):
+        raise ValueError(
+            f"filters must be non-empty and decoder_filters must have one entry per encoder stage ({len(filters)}), "
+            f"got filters={filters!r} and decoder_filters={decoder_filters!r}."
+        )
+    kernel_size = _check_kernel_size(kernel_size)
+    activation = _check_activation("activation", activation)
+    output_activation = _check_activation("output_activation", output_activation)
+    code_activation = _check_activation("code_activation", code_activation)
+    if upsampling not in _UPSAMPLING_MODES:
+        raise ValueError(f"upsampling must be one of {_UPSAMPLING_MODES}, got {upsampling!r}.")
+    if downsampling not in _DOWNSAMPLING_MODES:
+        raise ValueError(f"downsampling must be one of {_DOWNSAMPLING_MODES}, got {downsampling!r}.")
+    if code_size is not None:
+        (code_size,) = _check_units("code_size", (code_size,))
+
+    height, width, channels = input_shape
+    heights, widths = _pooled_sides(height, len(filters)), _pooled_sides(width, len(filters))
+    pooled_shape = (heights[-1], widths[-1], filters[-1])
+
+    encoder, code_shape = _conv_encoder(input_shape, filters, kernel_size, activation, code_size, code_activation, downsampling)
+    decoder = _conv_decoder(
+        code_shape, pooled_shape, decoder_filters, kernel_size, activation, upsampling, heights, widths, channels, output_activation
+    )
+    return _stack(encoder, decoder, input_shape)
+
+
+def _conv_encoder(
+    input_shape: tuple[int, ...],
+    filters: tuple[int, ...],
+    kernel_size: int,
+    activation: str | None,
+    code_size: int | None,
+    code_activation: str | None,
+    downsampling: str,
+) -> tuple[keras.Model, tuple[int, ...]]:
+    """Return the encoder (Conv2D -> MaxPooling or stride-2 Conv2D stages, optionally Flatten -> Dense code)
+    and its code shape."""
+    inputs = keras.Input(shape=input_shape, name="image")
+    x = inputs
+    for i, n_filters in enumerate(filters, start=1):
+        last = i == len(filters) and code_size is None
+        if downsampling == "stride":
+            name = "bottleneck" if last else f"encoder_conv_{i}"
+            x = keras.layers.Conv2D(n_filters, kernel_size, strides=2, activation=activation, padding="same", name=name)(x)
+            continue
+        x = keras.layers.Conv2D(n_filters, kernel_size, activation=activation, padding="same", name=f"encoder_conv_{i}")(x)
+        x = keras.layers.MaxPooling2D(2, padding="same", name="bottleneck" if last else f"pool_{i}")(x)
+    if code_size is not None:
+        x = keras.layers.Flatten(name="flatten")(x)
+        x = keras.layers.Dense(code_size, activation=code_activation, name="bottleneck")(x)
+    return keras.Model(inputs, x, name="encoder"), tuple(x.shape[1:])
+
+
+def _conv_decoder(
+    code_shape: tuple[int, ...],
+    pooled_shape: tuple[int, int, int],
+    decoder_filters: tuple[int, ...],
+    kernel_size: int,
+    activation: str | None,
+    upsampling: str,
+    heights: list[int],
+    widths: list[int],
+    channels: int,
+    output_activation: str | None,
+) -> keras.Model:
+    """Return the decoder: (Dense -> Reshape when the code is flat) -> doubling stages -> output Conv2D."""
+    code_input = keras.Input(shape=code_shape, name="code_input")
+    y = code_input
+    if len(code_shape) == 1:
+        y = keras.layers.Dense(int(np.prod(pooled_shape)), activation=activation, name="decoder_dense")(y)
+        y = keras.layers.Reshape(pooled_shape, name="unflatten")(y)
+    if upsampling == "repeat":
+        valid_h, valid_w = _valid_stage(heights, kernel_size), _valid_stage(widths, kernel_size)
+        if valid_h != valid_w:
+            raise ValueError(f"input_shape {heights[0]}x{widths[0]} needs trimming at different stages; use upsampling='transpose'.")
+        for i, n_filters in enumerate(decoder_filters):
+            padding = "valid" if i == valid_h else "same"
+            y = keras.layers.Conv2D(n_filters, kernel_size, activation=activation, padding=padding, name=f"decoder_conv_{i + 1}")(y)
+            y = keras.layers.UpSampling2D(2, name=f"upsample_{i + 1}")(y)
+    else:
+        stages = len(decoder_filters)
+        for i, n_filters in enumerate(decoder_filters):
+            # 'same' stride-2 transposed convolution gives 2s - 1 + output_padding pixels (odd kernels)
+            target_h, target_w = heights[stages - 1 - i], widths[stages - 1 - i]
+            output_padding = (target_h - 2 * heights[stages - i] + 1, target_w - 2 * widths[stages - i] + 1)
+            y = keras.layers.Conv2DTranspose(
+                n_filters,
+                kernel_size,
+                strides=2,
+                padding="same",
+                output_padding=output_padding,
+                activation=activation,
+                name=f"decoder_deconv_{i + 1}",
+            )(y)
+    y = keras.layers.Conv2D(channels, kernel_size, activation=output_activation, padding="same", name="reconstruction")(y)
+    return keras.Model(code_input, y, name="decoder")
+
+
 def encoder_classifier(
     encoder: keras.Model,
     n_classes: int = 10,

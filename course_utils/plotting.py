@@ -134,6 +134,157 @@ def history_figure(
     return fig
 
 
+# --------------------------------------------------------------------------- lecture 03: codes, diagrams, anomalies
+
+PLOT_MODEL_HINT = (
+    "The layer diagram needs the `pydot` package and the Graphviz `dot` program. Install them with "
+    "`python -m pip install pydot` and your system's package manager (`apt install graphviz`, "
+    "`brew install graphviz`, or `conda install graphviz`), then rerun this cell. The summary above "
+    "lists the same layers and shapes."
+)
+
+
+def model_diagram(model: object, show_shapes: bool = True, dpi: int = DEFAULT_DPI) -> object:
+    """Return ``keras.utils.plot_model``'s diagram of ``model`` as an ``IPython.display.Image``.
+
+    When pydot or Graphviz is missing (or drawing fails) return an ``IPython.display.Markdown`` note saying
+    how to install them instead of raising, so a notebook goes on without the picture.
+    """
+    import importlib.util
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    import keras
+    from IPython.display import Image, Markdown
+
+    if not isinstance(model, keras.Model):
+        raise ValueError(f"model must be a keras.Model, got {type(model).__name__}.")
+    if importlib.util.find_spec("pydot") is None or shutil.which("dot") is None:
+        return Markdown(PLOT_MODEL_HINT)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.png"
+        try:
+            keras.utils.plot_model(model, to_file=str(path), show_shapes=show_shapes, show_layer_names=True, dpi=dpi)
+            return Image(data=path.read_bytes(), format="png")
+        except Exception as error:  # pydot and Graphviz report failures with their own exception types
+            return Markdown(f"The diagram could not be drawn ({type(error).__name__}). {PLOT_MODEL_HINT}")
+
+
+def _code_tiles(codes: np.ndarray) -> np.ndarray:
+    """Return codes as 2-D tiles: (n, h, w, c) side by side per channel, flat codes as squares when possible."""
+    codes = np.asarray(codes, dtype=np.float32)
+    if codes.ndim == 4:
+        n, h, w, c = codes.shape
+        return codes.transpose(0, 1, 3, 2).reshape(n, h, c * w)  # channel k occupies columns k*w .. (k+1)*w
+    if codes.ndim == 2:
+        side = int(round(np.sqrt(codes.shape[1])))
+        return codes.reshape(len(codes), side, side) if side * side == codes.shape[1] else codes[:, None, :]
+    if codes.ndim == 3:
+        return codes
+    raise ValueError(f"codes must have shape (n, size), (n, h, w) or (n, h, w, channels), got {codes.shape}.")
+
+
+def code_figure(images: np.ndarray, codes: np.ndarray, n: int = 10, panel_size: float = 1.1) -> Figure:
+    """Return a figure with ``n`` images above their codes, drawn as small heat maps on one shared colour scale.
+
+    A code of shape (h, w, c) is shown as its c channels side by side; a flat code of 64 values as 8x8.
+    """
+    images, tiles = _as_images(images), _code_tiles(codes)
+    if len(images) != len(tiles):
+        raise ValueError(f"images and codes must have one row each, got {len(images)} and {len(tiles)}.")
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}.")
+    n = min(int(n), len(images))
+    tiles = tiles[:n]
+    fig, axes = _new_figure(2, n, panel_size=panel_size)
+    low, high = float(tiles.min()), float(tiles.max())
+    for i in range(n):
+        _show_image(axes[0, i], images[i])
+        axes[1, i].imshow(tiles[i], cmap="magma", vmin=low, vmax=high if high > low else low + 1.0, interpolation="nearest")
+        axes[1, i].set_xticks([])
+        axes[1, i].set_yticks([])
+        if codes.ndim == 4:
+            for k in range(1, codes.shape[-1]):  # thin white lines between the channels
+                axes[1, i].axvline(k * codes.shape[2] - 0.5, color="white", lw=0.8)
+    axes[0, 0].set_ylabel("image", fontsize=9)
+    axes[1, 0].set_ylabel("code", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def error_histogram_figure(
+    errors: Mapping[str, np.ndarray],
+    threshold: float | None = None,
+    bins: int = 60,
+    ax: Axes | None = None,
+) -> Figure:
+    """Return overlaid histograms (each normalised to area 1, log-spaced bins) of reconstruction errors per group.
+
+    ``errors`` maps a label (e.g. "normal classes") to per-image errors; ``threshold`` draws a vertical line.
+    """
+    if not errors:
+        raise ValueError("errors must map at least one label to an array of per-image errors.")
+    arrays = {label: np.asarray(values, dtype=np.float64).ravel() for label, values in errors.items()}
+    if any(values.size == 0 or (values <= 0).any() for values in arrays.values()):
+        raise ValueError("errors must hold non-empty arrays of positive values (log-spaced bins need them).")
+    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
+        raise ValueError(f"bins must be an integer >= 2, got {bins!r}.")
+    everything = np.concatenate(list(arrays.values()))
+    edges = np.geomspace(everything.min(), everything.max(), int(bins) + 1)
+    if ax is None:
+        fig, axes = _new_figure(width=6.0, height=3.4)
+        ax = axes[0, 0]
+    else:
+        fig = ax.figure
+    for label, values in arrays.items():
+        ax.hist(values, bins=edges, density=True, histtype="stepfilled", alpha=0.45, label=f"{label} ({values.size})")
+    if threshold is not None:
+        ax.axvline(threshold, color="black", ls="--", lw=1, label=f"threshold {threshold:.4f}")
+    ax.set_xscale("log")
+    ax.set_xlabel("reconstruction error (MSE per pixel, log scale)")
+    ax.set_ylabel("density")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def roc_figure(
+    false_positive_rate: np.ndarray,
+    true_positive_rate: np.ndarray,
+    auc: float | None = None,
+    operating_point: tuple[float, float] | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Return a ROC curve (true against false positive rate) with the chance diagonal and, optionally, the AUC
+    in the legend and an ``operating_point`` ``(false_positive_rate, true_positive_rate)`` marked."""
+    fpr, tpr = np.asarray(false_positive_rate, dtype=np.float64), np.asarray(true_positive_rate, dtype=np.float64)
+    if fpr.ndim != 1 or fpr.shape != tpr.shape or fpr.size < 2:
+        raise ValueError(f"false_positive_rate and true_positive_rate must be 1-D of one length >= 2, got {fpr.shape} and {tpr.shape}.")
+    if ((fpr < 0) | (fpr > 1) | (tpr < 0) | (tpr > 1)).any():
+        raise ValueError("false_positive_rate and true_positive_rate must lie in [0, 1].")
+    if ax is None:
+        fig, axes = _new_figure(width=4.0, height=4.0)
+        ax = axes[0, 0]
+    else:
+        fig = ax.figure
+    ax.plot(fpr, tpr, lw=2, label="autoencoder" if auc is None else f"autoencoder (AUC = {auc:.3f})")
+    ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1, label="chance (AUC = 0.5)")
+    if operating_point is not None:
+        ax.plot(*operating_point, "o", color="black", ms=6, label=f"threshold: FPR {operating_point[0]:.2f}, TPR {operating_point[1]:.2f}")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1.01)
+    ax.set_aspect("equal")
+    ax.set_xlabel("false positive rate (normal images flagged)")
+    ax.set_ylabel("true positive rate (anomalies caught)")
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- exercises: transformations, generator, pretraining
+
+
 def grouped_bar_figure(
     values: Mapping[str, Mapping[str, float]], ylabel: str = "test MSE", ax: Axes | None = None
 ) -> Figure:

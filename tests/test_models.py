@@ -1,3 +1,4 @@
+import keras
 import numpy as np
 import pytest
 
@@ -54,3 +55,102 @@ def test_a_few_steps_lower_the_loss():
     before = model.evaluate(images, images, verbose=0)
     model.fit(images, images, epochs=5, batch_size=32, verbose=0)
     assert model.evaluate(images, images, verbose=0) < 0.5 * before
+
+
+# --------------------------------------------------------------------------- convolutional autoencoder
+
+
+def _layer_kinds(model):
+    return [type(layer).__name__ for layer in model.layers[1:]]
+
+
+def test_default_conv_autoencoder_is_the_seed_model():
+    model = models.conv_autoencoder()
+    assert model.count_params() == 3_805
+    assert model.input_shape == (None, 28, 28, 1) and model.output_shape == (None, 28, 28, 1)
+    encoder, decoder = model.get_layer("encoder"), model.get_layer("decoder")
+    assert encoder.get_layer("bottleneck").output.shape[1:] == (4, 4, 4)
+    assert encoder.output_shape == (None, 4, 4, 4) and decoder.input_shape == (None, 4, 4, 4)
+    assert _layer_kinds(encoder) == ["Conv2D", "MaxPooling2D"] * 3
+    assert [layer.filters for layer in encoder.layers if hasattr(layer, "filters")] == [16, 8, 4]
+    assert _layer_kinds(decoder) == ["Conv2D", "UpSampling2D"] * 3 + ["Conv2D"]
+    assert [layer.filters for layer in decoder.layers if hasattr(layer, "filters")] == [8, 8, 16, 1]
+    assert [layer.padding for layer in decoder.layers if hasattr(layer, "padding") and hasattr(layer, "filters")] == [
+        "same", "same", "valid", "same"
+    ]
+    assert decoder.get_layer("decoder_conv_3").output.shape[1:] == (14, 14, 16)  # the valid convolution trims 16 -> 14
+    assert decoder.get_layer("reconstruction").activation.__name__ == "sigmoid"
+
+
+def test_every_conv_layer_has_a_fixed_name():
+    names = [layer.name for part in ("encoder", "decoder") for layer in models.conv_autoencoder().get_layer(part).layers]
+    assert names == [
+        "image", "encoder_conv_1", "pool_1", "encoder_conv_2", "pool_2", "encoder_conv_3", "bottleneck",
+        "code_input", "decoder_conv_1", "upsample_1", "decoder_conv_2", "upsample_2", "decoder_conv_3", "upsample_3",
+        "reconstruction",
+    ]  # fmt: skip
+
+
+def test_transposed_variant_lands_on_the_encoder_sizes():
+    model = models.conv_autoencoder(upsampling="transpose")
+    decoder = model.get_layer("decoder")
+    assert _layer_kinds(decoder) == ["Conv2DTranspose"] * 3 + ["Conv2D"]
+    assert [decoder.get_layer(f"decoder_deconv_{i}").output.shape[1] for i in (1, 2, 3)] == [7, 14, 28]
+    assert model.output_shape == (None, 28, 28, 1)
+    # same kernels and filters as the seed, so the same number of weights
+    assert model.count_params() == models.conv_autoencoder().count_params()
+
+
+def test_dense_bottleneck_and_wider_filters():
+    model = models.conv_autoencoder(filters=(32, 64), decoder_filters=(64, 32), code_size=64, upsampling="transpose")
+    encoder, decoder = model.get_layer("encoder"), model.get_layer("decoder")
+    assert encoder.output_shape == (None, 64) and encoder.get_layer("bottleneck").units == 64
+    assert encoder.get_layer("pool_2").output.shape[1:] == (7, 7, 64)
+    assert decoder.get_layer("decoder_dense").units == 7 * 7 * 64
+    assert decoder.get_layer("unflatten").output.shape[1:] == (7, 7, 64)
+    assert model.output_shape == (None, 28, 28, 1)
+
+
+@pytest.mark.parametrize("upsampling", ["repeat", "transpose"])
+@pytest.mark.parametrize("input_shape", [(32, 32, 3), (28, 28, 1), (16, 16, 2)])
+def test_output_shape_matches_input_shape(input_shape, upsampling):
+    model = models.conv_autoencoder(input_shape=input_shape, upsampling=upsampling)
+    assert model.output_shape == (None, *input_shape)
+
+
+def test_sizes_the_repeat_decoder_cannot_restore_are_refused():
+    with pytest.raises(ValueError, match="upsampling='transpose'"):
+        models.conv_autoencoder(input_shape=(30, 30, 1))
+    assert models.conv_autoencoder(input_shape=(30, 30, 1), upsampling="transpose").output_shape == (None, 30, 30, 1)
+
+
+@pytest.mark.parametrize(
+    "kwargs, argument",
+    [
+        ({"input_shape": (28, 28)}, "input_shape"),
+        ({"filters": ()}, "filters"),
+        ({"filters": (16, 0, 4)}, "filters"),
+        ({"decoder_filters": (8, 16)}, "decoder_filters"),
+        ({"kernel_size": 2}, "kernel_size"),
+        ({"kernel_size": 3.0}, "kernel_size"),
+        ({"upsampling": "bilinear"}, "upsampling"),
+        ({"code_size": 0}, "code_size"),
+        ({"activation": "relux"}, "activation"),
+        ({"output_activation": "sigmoidx"}, "output_activation"),
+        ({"code_activation": "tanhh"}, "code_activation"),
+    ],
+)
+def test_conv_bad_arguments_name_the_argument(kwargs, argument):
+    with pytest.raises(ValueError, match=argument):
+        models.conv_autoencoder(**kwargs)
+
+
+def test_conv_autoencoder_learns_in_a_few_steps():
+    course_utils.seed_everything(0)
+    images = np.zeros((128, 28, 28, 1), dtype=np.float32)
+    images[:, 8:20, 8:20] = np.random.default_rng(0).uniform(0.5, 1.0, (128, 1, 1, 1))  # bright squares
+    model = models.conv_autoencoder(filters=(8, 8, 4), decoder_filters=(8, 8, 8), upsampling="transpose")
+    model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="mse")
+    before = model.evaluate(images, images, verbose=0)
+    model.fit(images, images, epochs=8, batch_size=32, verbose=0)
+    assert model.evaluate(images, images, verbose=0) < 0.75 * before

@@ -56,3 +56,118 @@ def test_history_figure_from_dict_and_on_given_axes():
 def test_bad_input_is_explained(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --------------------------------------------------------------------------- lecture 03 helpers
+
+
+def test_code_figure_shows_channels_side_by_side():
+    codes = np.random.default_rng(1).random((7, 4, 4, 4), dtype=np.float32)
+    fig = plotting.code_figure(IMAGES, codes, n=5)
+    assert len(fig.axes) == 10
+    tile = fig.axes[5].images[0].get_array()
+    assert tile.shape == (4, 16)
+    np.testing.assert_allclose(tile[:, 4:8], codes[0, :, :, 1])  # second channel in columns 4-7
+    assert fig.axes[0].get_ylabel() == "image" and fig.axes[5].get_ylabel() == "code"
+    assert not plt.get_fignums()
+
+
+def test_code_figure_flat_codes_become_squares_or_strips():
+    fig = plotting.code_figure(IMAGES, np.ones((7, 64)), n=3)
+    assert fig.axes[3].images[0].get_array().shape == (8, 8)
+    fig = plotting.code_figure(IMAGES, np.ones((7, 10)), n=3)
+    assert fig.axes[3].images[0].get_array().shape == (1, 10)
+
+
+def test_error_histogram_figure_draws_each_group_and_the_threshold():
+    rng = np.random.default_rng(0)
+    errors = {"normal": rng.uniform(0.001, 0.01, 200), "held out": rng.uniform(0.005, 0.05, 50)}
+    fig = plotting.error_histogram_figure(errors, threshold=0.02)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log"
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["normal (200)", "held out (50)", "threshold 0.0200"]
+    fig2, ax2 = plt.subplots()
+    assert plotting.error_histogram_figure(errors, ax=ax2) is fig2
+    plt.close(fig2)
+
+
+def test_roc_figure_has_curve_diagonal_and_operating_point():
+    fig = plotting.roc_figure([0.0, 0.1, 1.0], [0.0, 0.8, 1.0], auc=0.85, operating_point=(0.1, 0.8))
+    labels = [line.get_label() for line in fig.axes[0].lines]
+    assert labels[0] == "autoencoder (AUC = 0.850)" and labels[1].startswith("chance")
+    assert "FPR 0.10, TPR 0.80" in labels[2]
+
+
+
+def test_model_diagram_without_graphviz_returns_a_hint(monkeypatch):
+    import shutil
+
+    import keras
+    from IPython.display import Markdown
+
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    note = plotting.model_diagram(model)
+    assert isinstance(note, Markdown) and "pip install pydot" in note.data and "graphviz" in note.data
+
+
+def test_model_diagram_with_graphviz_returns_the_png(monkeypatch):
+    import importlib.util
+    import shutil
+
+    import keras
+    from IPython.display import Image
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+    calls = {}
+
+    def fake_plot_model(model, to_file, **kwargs):
+        calls.update(kwargs, model=model)
+        with open(to_file, "wb") as file:
+            file.write(png)
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object() if name == "pydot" else real_find_spec(name, *a))
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr(keras.utils, "plot_model", fake_plot_model)
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    image = plotting.model_diagram(model)
+    assert isinstance(image, Image) and image.data == png
+    assert calls["model"] is model and calls["show_shapes"] is True
+
+
+def test_model_diagram_reports_a_drawing_failure(monkeypatch):
+    import importlib.util
+    import shutil
+
+    import keras
+
+    def broken_plot_model(model, to_file, **kwargs):
+        raise OSError("dot crashed")
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object() if name == "pydot" else real_find_spec(name, *a))
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/dot")
+    monkeypatch.setattr(keras.utils, "plot_model", broken_plot_model)
+    note = plotting.model_diagram(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
+    assert "could not be drawn (OSError)" in note.data
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plotting.code_figure(IMAGES, np.ones((3, 64))), "one row each"),
+        (lambda: plotting.code_figure(IMAGES, np.ones((7, 2, 2, 2, 2))), "codes must have shape"),
+        (lambda: plotting.code_figure(IMAGES, np.ones((7, 64)), n=0), "n must"),
+        (lambda: plotting.error_histogram_figure({}), "at least one"),
+        (lambda: plotting.error_histogram_figure({"a": np.array([0.0, 0.1])}), "positive"),
+        (lambda: plotting.error_histogram_figure({"a": np.array([0.1, 0.2])}, bins=1), "bins"),
+        (lambda: plotting.roc_figure([0, 1], [0, 0.5, 1]), "one length"),
+        (lambda: plotting.roc_figure([0, 2], [0, 1]), r"\[0, 1\]"),
+        (lambda: plotting.model_diagram("not a model"), "keras.Model"),
+    ],
+)
+def test_lecture03_bad_input_is_explained(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -1,0 +1,37 @@
+import numpy as np
+import pytest
+
+from course_utils.reporting import markdown_table
+
+
+def test_markdown_table_formats_and_aligns_columns():
+    table = markdown_table(
+        ["model", "weights", "test MSE", "s/epoch"],
+        [["PCA-64", None, np.float32(0.010412), None], ["a|b", 101200, 0.00881, 12.345]],
+        formats={"test MSE": "{:.4f}", "s/epoch": "{:.1f}"},
+    )
+    assert table.splitlines() == [
+        "| model | weights | test MSE | s/epoch |",
+        "| --- | ---: | ---: | ---: |",
+        "| PCA-64 | – | 0.0104 | – |",
+        "| a\\|b | 101,200 | 0.0088 | 12.3 |",
+    ]
+
+
+def test_markdown_table_default_number_formats():
+    assert markdown_table(["n", "x"], [[np.int64(1234567), 0.000123456]]).splitlines()[-1] == "| 1,234,567 | 0.0001235 |"
+    assert markdown_table(["flag"], [[True]]).splitlines()[1] == "| --- |"  # booleans are not numbers
+
+
+@pytest.mark.parametrize(
+    "headers, rows, formats, message",
+    [
+        ([], [], None, "headers"),
+        (["a", "b"], [[1]], None, "2 cells"),
+        (["a"], [[1.0]], {"a": "{x}"}, "formats"),
+        (["a"], [[1.0]], {"b": "{:.1f}"}, "unknown keys"),
+    ],
+)
+def test_markdown_table_bad_input(headers, rows, formats, message):
+    with pytest.raises(ValueError, match=message):
+        markdown_table(headers, rows, formats=formats)
