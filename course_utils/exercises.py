@@ -30,6 +30,11 @@ works this out from the code). nbval then accepts those errors; ``tests/test_exe
 each exercise notebook and checks that exactly these cells fail, each with one of the notebook's
 ``NotImplementedError`` messages (or the ``NameError`` that follows from one), and that every
 placeholder's message shows up, so a placeholder that silently passes fails CI.
+
+Writing solution notebooks with this in mind: let the statement that calls the student's code bind the
+names later cells use (``results = {k: f(k) for k in keys}``, not ``results = {}`` followed by a loop that
+fills it), so that in the exercise those names are missing (a ``NameError``) rather than half-built (a
+``KeyError`` the test cannot tell from a bug). The execution test names any cell that fails unexpectedly.
 """
 
 from __future__ import annotations
@@ -279,7 +284,8 @@ def expected_failures(
 # --------------------------------------------------------------------------- notebooks
 
 
-def _note_cell(solution_name: str) -> nbformat.NotebookNode:
+def _note_cell(name: str) -> nbformat.NotebookNode:
+    solution_name = Path(name).name
     cell = nbformat.v4.new_markdown_cell(
         "> **Exercise notebook.** Wherever a cell says `# TODO:`, replace the `raise NotImplementedError(...)` "
         "below it with your code, then run the cells that follow; the `course_utils.checks` calls tell you "

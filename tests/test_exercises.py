@@ -59,9 +59,9 @@ def test_outputs_counts_and_timing_are_cleared_and_a_note_leads():
     cell = new_code_cell("### BEGIN SOLUTION: set x\nx = 1\n### END SOLUTION", execution_count=3)
     cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
     cell.metadata.update({"execution": {"iopub.execute_input": "2024"}, "tags": ["nbval-check-output"]})
-    notebook = exercises.make_exercise(_notebook(cell), "x.ipynb").notebook
+    notebook = exercises.make_exercise(_notebook(cell), "solutions/x.ipynb").notebook
     note, generated = notebook.cells
-    assert note.id == exercises.NOTE_CELL_ID and "solutions/x.ipynb" in note.source
+    assert note.id == exercises.NOTE_CELL_ID and "`solutions/x.ipynb`" in note.source and "solutions/solutions" not in note.source
     assert generated.outputs == [] and generated.execution_count is None
     assert "execution" not in generated.metadata
     assert generated.metadata["tags"] == ["nbval-check-output", "raises-exception"]
