@@ -19,9 +19,10 @@ import keras
 import numpy as np
 
 import course_utils
-from course_utils import baselines, data, models
+from course_utils import baselines, data, models, training
 
-EPOCHS, BATCH_SIZE, GOAL = 10, 50, 0.0255
+EPOCHS, BATCH_SIZE, PEAK_LEARNING_RATE, GOAL = 10, 50, 3e-3, 0.0255
+SEEDS = (42, 0, 1)  # 42 is the notebook's seed; the others show how much the result depends on it
 
 
 class EpochTimer(keras.callbacks.Callback):
@@ -37,24 +38,30 @@ class EpochTimer(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self._start)
 
 
-def main() -> None:
-    course_utils.seed_everything(42)
-    (x_train, _), (x_test, _) = data.load_mnist(digits=(1, 5, 6))
-    x_train, x_test = x_train.reshape(-1, 784), x_test.reshape(-1, 784)
-
+def train_once(seed: int, x_train: np.ndarray, x_test: np.ndarray) -> tuple[float, float, float]:
+    """Train the lecture's model with the lecture's settings; return train loss, test MSE, median s/epoch."""
+    course_utils.seed_everything(seed)
     model = models.dense_autoencoder()
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
+    optimizer = training.cosine_decay_adam(PEAK_LEARNING_RATE, EPOCHS, n_samples=len(x_train), batch_size=BATCH_SIZE)
+    model.compile(optimizer=optimizer, loss="mse")
     timer = EpochTimer()
     history = model.fit(x_train, x_train, epochs=EPOCHS, batch_size=BATCH_SIZE, verbose=0, callbacks=[timer])
-    test_mse = float(model.evaluate(x_test, x_test, verbose=0))
+    return history.history["loss"][-1], float(model.evaluate(x_test, x_test, verbose=0)), float(np.median(timer.seconds))
+
+
+def main() -> None:
+    (x_train, _), (x_test, _) = data.load_mnist(digits=(1, 5, 6))
+    x_train, x_test = x_train.reshape(-1, 784), x_test.reshape(-1, 784)
     pca_mse = baselines.pca_reconstruction_error(x_train, x_test, 2)
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, device {course_utils.config.compute_device()}, "
           f"keras {keras.__version__}")
-    print("| epochs | train loss | test MSE | PCA-2 test MSE | s/epoch (median) | goal <= 0.0255 |")
-    print("|---|---|---|---|---|---|")
-    print(f"| {EPOCHS} | {history.history['loss'][-1]:.4f} | {test_mse:.4f} | {pca_mse:.4f} | "
-          f"{np.median(timer.seconds):.1f} | {'reached' if test_mse <= GOAL else 'NOT reached'} |")
+    print(f"| seed | epochs | train loss | test MSE | PCA-2 test MSE | s/epoch (median) | goal <= {GOAL} |")
+    print("|---|---|---|---|---|---|---|")
+    for seed in SEEDS:
+        train_loss, test_mse, seconds = train_once(seed, x_train, x_test)
+        print(f"| {seed} | {EPOCHS} | {train_loss:.4f} | {test_mse:.5f} | {pca_mse:.4f} | {seconds:.1f} | "
+              f"{'reached' if test_mse <= GOAL else 'NOT reached'} |", flush=True)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ without this the first cell of every notebook would show a wall of warnings.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sys
 from collections.abc import Iterator
@@ -59,6 +60,9 @@ if "tensorflow" not in sys.modules:
         tensorflow.config.list_physical_devices("GPU")
         if os.environ.get("TF_ENABLE_ONEDNN_OPTS") == "1":
             _trigger_onednn_notice(tensorflow)
+
+# tf.function's "retracing" notices are advice for library authors; in a notebook they would only alarm students.
+logging.getLogger("tensorflow").setLevel(logging.ERROR)
 
 import keras  # noqa: E402
 

@@ -134,6 +134,242 @@ def history_figure(
     return fig
 
 
+# --------------------------------------------------------------------------- PCA and subspaces (lecture 00)
+
+
+def pca_error_curve_figure(
+    components: Sequence[int],
+    errors: Sequence[float],
+    marks: Mapping[str, tuple[int, float]] | None = None,
+    ax: Axes | None = None,
+) -> Figure:
+    """Return a figure of PCA reconstruction error against the number of components.
+
+    ``marks`` adds labelled points, e.g. ``{"linear AE": (16, 0.019)}``, to compare other models at their code size.
+    """
+    components, errors = np.asarray(components), np.asarray(errors, dtype=float)
+    if components.ndim != 1 or len(components) == 0 or components.shape != errors.shape:
+        raise ValueError(f"components and errors must be 1-D and of one non-zero length, got {components.shape} and {errors.shape}.")
+    fig, ax = _figure_and_ax(ax, width=5.5, height=3.5)
+    ax.plot(components, errors, marker="o", ms=3, color="0.3", label="PCA")
+    for i, (label, (k, error)) in enumerate((marks or {}).items()):
+        ax.plot([k], [error], marker="s^Dv*P"[i % 6], ms=8, linestyle="none", label=label)
+    ax.set_xlabel("number of components (code size)")
+    ax.set_ylabel("test MSE per pixel")
+    ax.set_xscale("log", base=2)
+    ax.set_xticks(components, [str(k) for k in components])
+    ax.minorticks_off()
+    ax.set_yscale("log")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+def _figure_and_ax(ax: Axes | None, width: float, height: float) -> tuple[Figure, Axes]:
+    if ax is not None:
+        return ax.figure, ax
+    fig, axes = _new_figure(width=width, height=height)
+    return fig, axes[0, 0]
+
+
+def component_images_figure(
+    vectors: np.ndarray, ncols: int = 8, titles: Sequence[str] | None = None, image_shape: tuple[int, int] = (28, 28)
+) -> Figure:
+    """Return a grid of vectors (e.g. principal components) drawn as images: red positive, blue negative, white zero.
+
+    Each image gets its own symmetric colour scale, since only the pattern, not the length, of a direction matters.
+    """
+    vectors = np.asarray(vectors, dtype=float)
+    if vectors.ndim != 2 or len(vectors) == 0 or vectors.shape[1] != int(np.prod(image_shape)):
+        raise ValueError(f"vectors must have shape (n, {int(np.prod(image_shape))}) for image_shape {image_shape}, got {vectors.shape}.")
+    if titles is not None and len(titles) != len(vectors):
+        raise ValueError(f"titles must have one entry per vector ({len(vectors)}), got {len(titles)}.")
+    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
+        raise ValueError(f"ncols must be a positive integer, got {ncols!r}.")
+    ncols = min(int(ncols), len(vectors))
+    fig, axes = _new_figure(-(-len(vectors) // ncols), ncols, panel_size=1.0)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < len(vectors):
+            scale = max(float(np.abs(vectors[i]).max()), 1e-12)
+            ax.imshow(vectors[i].reshape(image_shape), cmap="RdBu_r", vmin=-scale, vmax=scale, interpolation="nearest")
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def principal_angles_figure(angles: Mapping[str, np.ndarray], ax: Axes | None = None) -> Figure:
+    """Return a figure of principal angles (degrees, smallest first) for each labelled pair of subspaces."""
+    if not angles:
+        raise ValueError("angles must map at least one label to an array of principal angles in degrees.")
+    fig, ax = _figure_and_ax(ax, width=5.5, height=3.2)
+    for label, values in angles.items():
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 1 or np.any(values < 0) or np.any(values > 90 + 1e-9):
+            raise ValueError(f"angles[{label!r}] must be a 1-D array of angles between 0 and 90 degrees.")
+        ax.plot(range(1, len(values) + 1), values, marker="o", ms=4, label=label)
+    ax.set_xlabel("principal angle number")
+    ax.set_ylabel("angle (degrees)")
+    ax.set_ylim(-3, 93)
+    ax.set_yticks([0, 30, 60, 90])
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- latent spaces (lecture 02)
+
+
+def _labels(labels: np.ndarray, n: int) -> np.ndarray:
+    labels = np.asarray(labels)
+    if labels.shape != (n,):
+        raise ValueError(f"labels must have one entry per point ({n}), got shape {labels.shape}.")
+    return labels
+
+
+def _label_colour(label: object, order: int) -> tuple[float, ...]:
+    """Return a fixed tab10 colour per integer label (digit 1 has the same colour in every figure)."""
+    index = int(label) if isinstance(label, (int, np.integer)) else order
+    return plt.get_cmap("tab10")(index % 10)
+
+
+def latent_scatter_figure(
+    codes: np.ndarray,
+    labels: np.ndarray,
+    point: Sequence[float] | None = None,
+    ax: Axes | None = None,
+    title: str | None = "2-D codes of test images",
+) -> Figure:
+    """Return a scatter of 2-D ``codes`` coloured by label; ``point`` adds a black marker (e.g. a code to decode)."""
+    codes = np.asarray(codes, dtype=float)
+    if codes.ndim != 2 or codes.shape[1] != 2 or len(codes) == 0:
+        raise ValueError(f"codes must have shape (n, 2), got {codes.shape}.")
+    labels = _labels(labels, len(codes))
+    fig, ax = _figure_and_ax(ax, width=4.5, height=4.2)
+    for order, label in enumerate(np.unique(labels)):
+        chosen = labels == label
+        ax.scatter(codes[chosen, 0], codes[chosen, 1], s=9, alpha=0.7, linewidths=0, color=_label_colour(label, order), label=str(label))
+    if point is not None:
+        point = np.asarray(point, dtype=float)
+        if point.shape != (2,):
+            raise ValueError(f"point must be two numbers (z1, z2), got {point.tolist()!r}.")
+        ax.scatter([point[0]], [point[1]], s=120, color="black", marker="X", label="chosen code")
+    ax.set_xlabel("z1")
+    ax.set_ylabel("z2")
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, markerscale=1.5, loc="best")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def decoded_point_figure(codes: np.ndarray, labels: np.ndarray, point: Sequence[float], image: np.ndarray) -> Figure:
+    """Return two panels: the code scatter with ``point`` marked, and ``image``, the decoder's output for it."""
+    (image,) = _as_images(np.asarray(image)[None], name="image")
+    fig, axes = _new_figure(1, 2, width=7.5, height=3.6, gridspec_kw={"width_ratios": [1.3, 1]})
+    latent_scatter_figure(codes, labels, point=point, ax=axes[0, 0], title="code space")
+    _show_image(axes[0, 1], image, f"decoded from ({point[0]:.1f}, {point[1]:.1f})")
+    fig.tight_layout()
+    return fig
+
+
+def latent_grid_figure(images: np.ndarray, z1_values: Sequence[float], z2_values: Sequence[float], ax: Axes | None = None) -> Figure:
+    """Return the decoded images of a code grid as one mosaic placed at their codes (as from ``decode_latent_grid``).
+
+    ``images`` has shape ``(rows, cols, h, w)``; row ``i`` belongs to ``z2_values[i]`` (top row = largest z2),
+    column ``j`` to ``z1_values[j]``.
+    """
+    images = np.asarray(images, dtype=float)
+    z1_values, z2_values = np.asarray(z1_values, dtype=float), np.asarray(z2_values, dtype=float)
+    if images.ndim != 4 or images.shape[:2] != (len(z2_values), len(z1_values)) or min(images.shape) == 0:
+        raise ValueError(
+            f"images must have shape (len(z2_values), len(z1_values), h, w) = ({len(z2_values)}, {len(z1_values)}, h, w), "
+            f"got {images.shape}."
+        )
+    rows, cols, height, width = images.shape
+    mosaic = images.transpose(0, 2, 1, 3).reshape(rows * height, cols * width)
+    half_z1 = (z1_values[-1] - z1_values[0]) / max(cols - 1, 1) / 2
+    half_z2 = (z2_values[0] - z2_values[-1]) / max(rows - 1, 1) / 2
+    extent = (z1_values[0] - half_z1, z1_values[-1] + half_z1, z2_values[-1] - half_z2, z2_values[0] + half_z2)
+    fig, ax = _figure_and_ax(ax, width=7.0, height=7.0)
+    # 32 grey levels look the same at this size and hide the decoder's faint background noise, which would
+    # otherwise make the PNG (and the committed notebook) several times larger.
+    grey = plt.get_cmap("gray", 32)
+    ax.imshow(mosaic, cmap=grey, vmin=0.0, vmax=1.0, extent=extent, aspect="auto", interpolation="nearest")
+    ax.set_xlabel("z1")
+    ax.set_ylabel("z2")
+    ax.set_title(f"decoded {rows} x {cols} grid of codes", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def snapshots_figure(originals: np.ndarray, snapshots: Mapping[int, np.ndarray]) -> Figure:
+    """Return rows of reconstructions of the same images at several epochs, under a row of the originals."""
+    if not snapshots:
+        raise ValueError("snapshots must map at least one epoch to reconstructions (see ReconstructionSnapshots).")
+    rows = {"original": originals}
+    rows.update({f"epoch {epoch}": images for epoch, images in sorted(snapshots.items())})
+    return image_rows(rows)
+
+
+def code_histograms_figure(codes: np.ndarray, coordinates: Sequence[int] | None = None, bins: int = 40, ncols: int = 4) -> Figure:
+    """Return histograms of chosen code coordinates, each with the normal density of the same mean and spread."""
+    codes = np.asarray(codes, dtype=float)
+    if codes.ndim != 2 or len(codes) < 2:
+        raise ValueError(f"codes must have shape (n, code_size) with n >= 2, got {codes.shape}.")
+    coordinates = list(range(min(8, codes.shape[1]))) if coordinates is None else list(coordinates)
+    valid = [not isinstance(c, bool) and isinstance(c, (int, np.integer)) and 0 <= c < codes.shape[1] for c in coordinates]
+    if not coordinates or not all(valid):
+        raise ValueError(f"coordinates must be indices from 0 to {codes.shape[1] - 1}, got {coordinates!r}.")
+    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
+        raise ValueError(f"bins must be an integer >= 2, got {bins!r}.")
+    ncols = min(ncols, len(coordinates))
+    fig, axes = _new_figure(-(-len(coordinates) // ncols), ncols, width=2.3 * ncols, height=1.9 * -(-len(coordinates) // ncols))
+    for ax in axes.flat[len(coordinates) :]:
+        ax.axis("off")
+    for ax, c in zip(axes.flat, coordinates, strict=False):  # spare panels were switched off above
+        values = codes[:, c]
+        ax.hist(values, bins=bins, density=True, color="tab:blue", alpha=0.7)
+        mean, std = values.mean(), max(values.std(), 1e-9)
+        grid = np.linspace(values.min() - std, values.max() + std, 200)
+        ax.plot(grid, np.exp(-0.5 * ((grid - mean) / std) ** 2) / (std * np.sqrt(2 * np.pi)), color="tab:red", lw=1.2)
+        ax.set_title(f"coordinate {c}", fontsize=9)
+        ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def embedding_figure(embedding: np.ndarray, labels: np.ndarray, title: str | None = None) -> Figure:
+    """Return a 2-D or 3-D scatter of an embedding (e.g. KernelPCA of codes) coloured by label."""
+    embedding = np.asarray(embedding, dtype=float)
+    if embedding.ndim != 2 or embedding.shape[1] not in (2, 3) or len(embedding) == 0:
+        raise ValueError(f"embedding must have shape (n, 2) or (n, 3), got {embedding.shape}.")
+    labels = _labels(labels, len(embedding))
+    three_d = embedding.shape[1] == 3
+    fig, axes = _new_figure(width=5.5, height=4.8, subplot_kw={"projection": "3d"} if three_d else None)
+    ax = axes[0, 0]
+    for order, label in enumerate(np.unique(labels)):
+        chosen = labels == label
+        # Edge-less markers: thousands of outlined dots would double the PNG's size for no visible gain.
+        ax.scatter(*embedding[chosen].T, s=6, alpha=0.6, linewidths=0, color=_label_colour(label, order), label=str(label))
+    ax.set_xlabel("component 1")
+    ax.set_ylabel("component 2")
+    if three_d:
+        ax.set_zlabel("component 3")
+        ax.view_init(elev=25, azim=-60)
+        ax.set_box_aspect(None, zoom=0.85)  # leave room for the axis labels
+        ax.tick_params(labelsize=7)
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, markerscale=3)
+    fig.tight_layout()
+    return fig
+
+
 # --------------------------------------------------------------------------- lecture 03: codes, diagrams, anomalies
 
 PLOT_MODEL_HINT = (

@@ -4,6 +4,11 @@
 or loads them when an entry for the same architecture, initial weights, compile settings, data and
 fit settings exists. The folder is ``COURSE_CACHE_DIR`` when set, else ``$XDG_CACHE_HOME/course_utils``
 or ``~/.cache/course_utils``. Quick mode and full mode never share entries.
+
+Callbacks do not run on a cache hit. A callback that records something worth keeping (e.g.
+:class:`course_utils.callbacks.ReconstructionSnapshots`) can offer ``get_cache_state()`` (a dict of
+name -> array) and ``set_cache_state(state)``: its state is then stored next to the weights and
+restored on a hit.
 """
 
 from __future__ import annotations
@@ -56,6 +61,17 @@ def cache_dir() -> Path:
         return Path(configured).expanduser()
     base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(Path.home() / ".cache")
     return Path(base).expanduser() / "course_utils"
+
+
+def cosine_decay_adam(peak_learning_rate: float, epochs: int, n_samples: int, batch_size: int) -> keras.optimizers.Adam:
+    """Return Adam whose learning rate falls from ``peak_learning_rate`` to 0 along a cosine over ``epochs``."""
+    for name, value in (("epochs", epochs), ("n_samples", n_samples), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    if not isinstance(peak_learning_rate, (int, float)) or not 0 < peak_learning_rate < 1:
+        raise ValueError(f"peak_learning_rate must be a number between 0 and 1, got {peak_learning_rate!r}.")
+    steps = int(epochs) * -(-int(n_samples) // int(batch_size))  # batches per epoch, rounded up
+    return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(float(peak_learning_rate), decay_steps=steps))
 
 
 # --------------------------------------------------------------------------- the key
@@ -141,13 +157,44 @@ def _entry_paths(name: str, key: str) -> tuple[Path, Path]:
     return stem.with_name(stem.name + ".weights.h5"), stem.with_name(stem.name + ".json")
 
 
-def _load_entry(model: keras.Model, weights_path: Path, record_path: Path) -> dict[str, Any] | None:
+def _state_path(weights_path: Path) -> Path:
+    return weights_path.with_name(weights_path.name.removesuffix(".weights.h5") + ".callbacks.npz")
+
+
+def _stateful_callbacks(fit_kwargs: dict[str, Any]) -> list[Any]:
+    """Return the callbacks of ``fit_kwargs`` whose state the cache keeps (see the module docstring)."""
+    callbacks = fit_kwargs.get("callbacks") or []
+    return [cb for cb in callbacks if hasattr(cb, "get_cache_state") and hasattr(cb, "set_cache_state")]
+
+
+def _save_callback_states(path: Path, callbacks: list[Any]) -> None:
+    arrays = {f"cb{i}__{name}": np.asarray(value) for i, cb in enumerate(callbacks) for name, value in cb.get_cache_state().items()}
+    with open(path, "wb") as file:  # an open file, so numpy does not append ".npz" to the temp name
+        np.savez(file, **arrays)
+
+
+def _restore_callback_states(path: Path, callbacks: list[Any]) -> None:
+    with np.load(path, allow_pickle=False) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    for i, callback in enumerate(callbacks):
+        prefix = f"cb{i}__"
+        callback.set_cache_state({k.removeprefix(prefix): v for k, v in arrays.items() if k.startswith(prefix)})
+
+
+def _discard(*paths: Path) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def _load_entry(
+    model: keras.Model, weights_path: Path, record_path: Path, callbacks: list[Any] | None = None
+) -> dict[str, Any] | None:
     """Return the stored record after loading its weights into ``model``, or None when the entry is unusable."""
+    state_path = _state_path(weights_path)
     if not weights_path.exists() or not record_path.exists():
-        if weights_path.exists() or record_path.exists():
+        if weights_path.exists() or record_path.exists() or state_path.exists():
             warnings.warn(f"Incomplete cache entry {weights_path.name}: discarding it and training again.", stacklevel=3)
-            weights_path.unlink(missing_ok=True)
-            record_path.unlink(missing_ok=True)
+            _discard(weights_path, record_path, state_path)
         return None
     try:
         record = json.loads(record_path.read_text())
@@ -157,6 +204,10 @@ def _load_entry(model: keras.Model, weights_path: Path, record_path: Path) -> di
         model.load_weights(weights_path)
         if not isinstance(record.get("history"), dict):
             raise ValueError("the record holds no history")
+        if callbacks:
+            if not record.get("callback_state"):
+                raise ValueError("the record holds no callback state")
+            _restore_callback_states(state_path, callbacks)
         return record
     except Exception as error:  # h5py, JSON and Keras each raise their own types for a damaged file
         warnings.warn(
@@ -164,8 +215,7 @@ def _load_entry(model: keras.Model, weights_path: Path, record_path: Path) -> di
             "discarding it and training again.",
             stacklevel=3,
         )
-        weights_path.unlink(missing_ok=True)
-        record_path.unlink(missing_ok=True)
+        _discard(weights_path, record_path, state_path)
         return None
 
 
@@ -173,13 +223,15 @@ def fit_or_load(model: keras.Model, name: str, x: Any, y: Any = None, **fit_kwar
     """Train ``model`` with ``model.fit(x, y, **fit_kwargs)`` and cache the result, or load a cached result.
 
     ``name`` labels the entry (letters, digits, ``_ . -``). On a cache hit the weights are loaded into
-    ``model`` and callbacks are not run. Returns a :class:`FitResult` with the per-epoch history.
+    ``model`` and callbacks are not run; callbacks with ``get_cache_state``/``set_cache_state`` get their
+    stored state back instead. Returns a :class:`FitResult` with the per-epoch history.
     """
     if not isinstance(name, str) or not _NAME_PATTERN.match(name):
         raise ValueError(f"name must be 1-80 letters, digits, '_', '.' or '-' (starting with a letter or digit), got {name!r}.")
     key = cache_key(model, x, y, **fit_kwargs)
     weights_path, record_path = _entry_paths(name, key)
-    record = _load_entry(model, weights_path, record_path)
+    stateful = _stateful_callbacks(fit_kwargs)
+    record = _load_entry(model, weights_path, record_path, stateful)
     if record is not None:
         return FitResult(record["history"], True, weights_path, float(record.get("train_seconds", 0.0)))
 
@@ -192,6 +244,9 @@ def fit_or_load(model: keras.Model, name: str, x: Any, y: Any = None, **fit_kwar
     weights_path.parent.mkdir(parents=True, exist_ok=True)
     _atomic_write(weights_path, lambda tmp: model.save_weights(tmp))
     record = {"history": history, "train_seconds": seconds, "keras_version": keras.__version__, "quick_mode": is_quick()}
+    if stateful:
+        _atomic_write(_state_path(weights_path), lambda tmp: _save_callback_states(tmp, stateful))
+        record["callback_state"] = _state_path(weights_path).name
     # The record is written last: an entry counts only once both files exist.
     _atomic_write(record_path, lambda tmp: tmp.write_text(json.dumps(record)))
     return FitResult(history, False, weights_path, seconds)

@@ -58,6 +58,82 @@ def test_bad_input_is_explained(call, message):
         call()
 
 
+def test_pca_error_curve_with_marked_models():
+    fig = plotting.pca_error_curve_figure([1, 2, 4], [0.05, 0.04, 0.03], marks={"linear AE": (2, 0.041), "deep AE": (2, 0.02)})
+    labels = [line.get_label() for line in fig.axes[0].lines]
+    assert labels == ["PCA", "linear AE", "deep AE"] and fig.axes[0].get_yscale() == "log"
+
+
+def test_component_images_use_a_symmetric_colour_scale():
+    vectors = np.random.default_rng(1).normal(size=(5, 784))
+    fig = plotting.component_images_figure(vectors, ncols=3, titles=list("abcde"))
+    shown = [ax for ax in fig.axes if ax.images]
+    assert len(fig.axes) == 6 and len(shown) == 5 and shown[1].get_title() == "b"
+    low, high = shown[0].images[0].get_clim()
+    assert low == pytest.approx(-high) and high == pytest.approx(np.abs(vectors[0]).max())
+
+
+def test_principal_angles_figure_draws_one_line_per_pair():
+    fig = plotting.principal_angles_figure({"AE vs PCA": np.array([0.1, 2.0]), "random": np.array([80.0, 89.0])})
+    assert [line.get_label() for line in fig.axes[0].lines] == ["AE vs PCA", "random"]
+
+
+def test_latent_scatter_colours_by_label_and_marks_a_point():
+    codes = np.random.default_rng(2).normal(size=(30, 2))
+    labels = np.repeat([1, 5, 6], 10)
+    fig = plotting.latent_scatter_figure(codes, labels, point=(0.5, -0.5))
+    ax = fig.axes[0]
+    assert [text.get_text() for text in ax.get_legend().get_texts()] == ["1", "5", "6", "chosen code"]
+    np.testing.assert_allclose(ax.collections[-1].get_offsets(), [[0.5, -0.5]])
+    two = plotting.decoded_point_figure(codes, labels, (0.5, -0.5), IMAGES[0])
+    assert len(two.axes) == 2 and two.axes[1].images
+
+
+def test_latent_grid_figure_places_the_mosaic_at_the_codes():
+    images = np.random.default_rng(3).random((3, 4, 5, 5))
+    fig = plotting.latent_grid_figure(images, z1_values=[0, 1, 2, 3], z2_values=[2, 1, 0])
+    shown = fig.axes[0].images[0]
+    assert shown.get_array().shape == (15, 20)
+    np.testing.assert_allclose(shown.get_extent(), [-0.5, 3.5, -0.5, 2.5])
+    np.testing.assert_allclose(shown.get_array()[5:10, 15:20], images[1, 3])  # row 1, column 3
+
+
+def test_snapshots_histograms_and_embeddings():
+    fig = plotting.snapshots_figure(IMAGES[:3], {5: IMAGES[:3], 0: IMAGES[:3]})
+    assert [ax.get_ylabel() for ax in fig.axes[::3]] == ["original", "epoch 0", "epoch 5"]
+    codes = np.random.default_rng(4).normal(size=(100, 6))
+    hist = plotting.code_histograms_figure(codes, coordinates=[0, 2, 5], ncols=2)
+    assert [ax.get_title() for ax in hist.axes if ax.axison] == ["coordinate 0", "coordinate 2", "coordinate 5"]
+    labels = np.repeat([1, 5], 50)
+    flat = plotting.embedding_figure(codes[:, :2], labels, title="2-D")
+    cube = plotting.embedding_figure(codes[:, :3], labels)
+    assert flat.axes[0].name == "rectilinear" and cube.axes[0].name == "3d"
+    assert len(cube.axes[0].collections) == 2
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plotting.pca_error_curve_figure([1, 2], [0.1]), "components and errors"),
+        (lambda: plotting.component_images_figure(np.zeros((2, 10))), "vectors must have shape"),
+        (lambda: plotting.component_images_figure(np.zeros((2, 784)), titles=["a"]), "titles"),
+        (lambda: plotting.principal_angles_figure({}), "at least one"),
+        (lambda: plotting.principal_angles_figure({"x": np.array([100.0])}), "between 0 and 90"),
+        (lambda: plotting.latent_scatter_figure(np.zeros((4, 3)), np.zeros(4)), "codes must have shape"),
+        (lambda: plotting.latent_scatter_figure(np.zeros((4, 2)), np.zeros(3)), "labels"),
+        (lambda: plotting.latent_scatter_figure(np.zeros((4, 2)), np.zeros(4), point=(1, 2, 3)), "point"),
+        (lambda: plotting.latent_grid_figure(np.zeros((2, 2, 3, 3)), [0, 1, 2], [0, 1]), "images must have shape"),
+        (lambda: plotting.snapshots_figure(IMAGES, {}), "snapshots"),
+        (lambda: plotting.code_histograms_figure(np.zeros((5, 3)), coordinates=[3]), "coordinates"),
+        (lambda: plotting.code_histograms_figure(np.zeros((5, 3)), bins=1), "bins"),
+        (lambda: plotting.embedding_figure(np.zeros((5, 4)), np.zeros(5)), "embedding must have shape"),
+    ],
+)
+def test_new_helpers_explain_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
 # --------------------------------------------------------------------------- lecture 03 helpers
 
 

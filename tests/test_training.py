@@ -125,3 +125,57 @@ def test_uncompiled_model_is_rejected(cache_dir):
     with pytest.raises(ValueError, match="compiled"):
         training.fit_or_load(model, "tiny", X, X, epochs=1)
     assert not os.path.exists(cache_dir)
+
+
+def test_callback_state_is_stored_and_restored_on_a_hit(cache_dir):
+    from course_utils.callbacks import ReconstructionSnapshots
+
+    trained_with = ReconstructionSnapshots(X[:3], at_epochs=(0, 1, 2))
+    first = training.fit_or_load(_model(), "tiny", X, X, epochs=2, callbacks=[trained_with])
+    assert not first.from_cache and list(trained_with.snapshots) == [0, 1, 2]
+    assert len(_entries(cache_dir)) == 3  # weights, record and the callback state
+
+    restored = ReconstructionSnapshots(X[:3], at_epochs=(0, 1, 2))
+    second = training.fit_or_load(_model(), "tiny", X, X, epochs=2, callbacks=[restored])
+    assert second.from_cache
+    for epoch in (0, 1, 2):
+        np.testing.assert_array_equal(restored.snapshots[epoch], trained_with.snapshots[epoch])
+
+
+def test_callback_with_other_images_is_a_miss(cache_dir):
+    from course_utils.callbacks import ReconstructionSnapshots
+
+    training.fit_or_load(_model(), "tiny", X, X, epochs=1, callbacks=[ReconstructionSnapshots(X[:3], at_epochs=(1,))])
+    other = ReconstructionSnapshots(X[3:6], at_epochs=(1,))
+    assert not training.fit_or_load(_model(), "tiny", X, X, epochs=1, callbacks=[other]).from_cache
+    assert list(other.snapshots) == [1]
+
+
+def test_missing_callback_state_means_retraining(cache_dir):
+    from course_utils.callbacks import ReconstructionSnapshots
+
+    training.fit_or_load(_model(), "tiny", X, X, epochs=1, callbacks=[ReconstructionSnapshots(X[:3], at_epochs=(1,))])
+    next(cache_dir.glob("*.callbacks.npz")).unlink()
+    again = ReconstructionSnapshots(X[:3], at_epochs=(1,))
+    with pytest.warns(UserWarning, match="unreadable"):
+        result = training.fit_or_load(_model(), "tiny", X, X, epochs=1, callbacks=[again])
+    assert not result.from_cache and list(again.snapshots) == [1]
+    assert len(_entries(cache_dir)) == 3
+
+
+def test_cosine_decay_adam_reaches_zero_after_the_last_batch():
+    optimizer = training.cosine_decay_adam(3e-3, epochs=2, n_samples=101, batch_size=50)  # 3 batches per epoch
+    schedule = optimizer.learning_rate if callable(optimizer.learning_rate) else optimizer._learning_rate
+    assert float(schedule(0)) == pytest.approx(3e-3)
+    assert float(schedule(3)) == pytest.approx(1.5e-3, rel=1e-5)  # halfway: cos(pi/2)
+    assert float(schedule(6)) == pytest.approx(0.0, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "kwargs, argument",
+    [({"epochs": 0}, "epochs"), ({"batch_size": 2.5}, "batch_size"), ({"n_samples": -1}, "n_samples"), ({"peak_learning_rate": 0}, "peak")],
+)
+def test_cosine_decay_adam_validates(kwargs, argument):
+    arguments = {"peak_learning_rate": 1e-3, "epochs": 2, "n_samples": 10, "batch_size": 5, **kwargs}
+    with pytest.raises(ValueError, match=argument):
+        training.cosine_decay_adam(**arguments)

@@ -1,0 +1,69 @@
+"""Keras callbacks that record what a model does while it trains."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+
+import keras
+import numpy as np
+
+from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
+
+
+class ReconstructionSnapshots(keras.callbacks.Callback):
+    """Record the model's reconstructions of a few fixed images before training and after chosen epochs.
+
+    ``snapshots`` maps an epoch number (0 = before training, 1 = after the first epoch, ...) to the
+    reconstructions at that point. The last epoch is always recorded, so a shortened run (quick mode)
+    still ends with a snapshot. :func:`course_utils.training.fit_or_load` stores the snapshots with the
+    weights and restores them on a cache hit (through :meth:`get_cache_state` / :meth:`set_cache_state`).
+    """
+
+    def __init__(self, images: np.ndarray, at_epochs: Iterable[int] = (1, 5, 10, 25, 50)) -> None:
+        super().__init__()
+        images = np.asarray(images, dtype=np.float32)
+        if images.ndim < 2 or not 1 <= len(images) <= 100:
+            raise ValueError(f"images must be an array of 1 to 100 images, got shape {images.shape}.")
+        epochs = sorted(set(at_epochs))
+        if not epochs or any(isinstance(e, bool) or not isinstance(e, (int, np.integer)) or e < 0 for e in epochs):
+            raise ValueError(f"at_epochs must be non-negative integers, got {at_epochs!r}.")
+        self.images = images
+        self.at_epochs = tuple(int(e) for e in epochs)
+        self.snapshots: dict[int, np.ndarray] = {}
+        # A string, so the weight cache's key sees which images and epochs this callback records.
+        digest = hashlib.blake2b(images.tobytes() + repr((images.shape, self.at_epochs)).encode(), digest_size=8)
+        self.fingerprint = digest.hexdigest()
+
+    def _record(self, epoch: int) -> None:
+        # A direct call, not predict(): cheaper for a few images and no new tf.function per snapshot.
+        outputs = self.model(keras.ops.convert_to_tensor(self.images), training=False)
+        self.snapshots[epoch] = np.asarray(keras.ops.convert_to_numpy(outputs), dtype=np.float32)
+
+    def on_train_begin(self, logs: Mapping | None = None) -> None:
+        self.snapshots = {}
+        self._last_epoch = 0
+        if 0 in self.at_epochs:
+            self._record(0)
+
+    def on_epoch_end(self, epoch: int, logs: Mapping | None = None) -> None:
+        self._last_epoch = epoch + 1
+        if epoch + 1 in self.at_epochs:
+            self._record(epoch + 1)
+
+    def on_train_end(self, logs: Mapping | None = None) -> None:
+        if self._last_epoch not in self.snapshots:
+            self._record(self._last_epoch)
+
+    def get_cache_state(self) -> dict[str, np.ndarray]:
+        """Return the snapshots as named arrays, for the weight cache."""
+        return {f"epoch_{epoch}": images for epoch, images in self.snapshots.items()}
+
+    def set_cache_state(self, state: Mapping[str, np.ndarray]) -> None:
+        """Restore snapshots saved by :meth:`get_cache_state`."""
+        snapshots = {}
+        for name, images in state.items():
+            if not name.startswith("epoch_") or np.shape(images) != self.images.shape:
+                raise ValueError(f"not a snapshot of these images: {name!r} with shape {np.shape(images)}")
+            snapshots[int(name.removeprefix("epoch_"))] = np.asarray(images, dtype=np.float32)
+        self.snapshots = dict(sorted(snapshots.items()))
