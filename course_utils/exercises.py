@@ -349,6 +349,33 @@ def make_exercise(solution: nbformat.NotebookNode, name: str = "notebook.ipynb")
     return Exercise(notebook, placeholders, {index + 1: failure for index, failure in failures.items()})
 
 
+def execution_problems(exercise: Exercise, executed: nbformat.NotebookNode, name: str = "notebook") -> list[str]:
+    """Return what is wrong with an executed exercise notebook (empty when it failed exactly as expected).
+
+    ``executed`` is ``exercise.notebook`` after running it with errors allowed (e.g. nbclient's
+    ``allow_errors=True``). Every cell in ``exercise.failures`` must fail, with an error it allows; every
+    other code cell must run; and every code placeholder's task must be raised as a NotImplementedError.
+    """
+    if len(executed.cells) != len(exercise.notebook.cells):
+        return [f"{name}: the executed notebook has {len(executed.cells)} cells, the exercise {len(exercise.notebook.cells)}"]
+    problems, raised = [], set()
+    for index, cell in enumerate(executed.cells):
+        if cell.cell_type != "code":
+            continue
+        errors = [(out.ename, out.evalue) for out in cell.get("outputs", []) if out.output_type == "error"]
+        expected, where = exercise.failures.get(index), f"{name} cell {index}"
+        if expected is None and errors:
+            problems.append(f"{where} should run in the exercise but raised {errors[0][0]}: {errors[0][1]}")
+        elif expected is not None and not errors:
+            problems.append(f"{where} should fail until the student's work is done, but it ran (a placeholder passed silently?)")
+        elif expected is not None and not expected.allows(*errors[0]):
+            problems.append(f"{where} raised {errors[0][0]}: {errors[0][1]!r}, not a placeholder's NotImplementedError")
+        raised |= {value for ename, value in errors if ename == "NotImplementedError"}
+    tasks = {p.task for p in exercise.placeholders if p.cell_type == "code"}
+    problems += [f"{name}: the placeholder {task!r} never raised NotImplementedError" for task in sorted(tasks - raised)]
+    return problems
+
+
 def notebook_text(notebook: nbformat.NotebookNode) -> str:
     """Return ``notebook`` serialised exactly as :func:`build` writes it (nbformat's JSON, final newline)."""
     text = nbformat.writes(notebook)
