@@ -258,3 +258,40 @@ def _conv_decoder(
             )(y)
     y = keras.layers.Conv2D(channels, kernel_size, activation=output_activation, padding="same", name="reconstruction")(y)
     return keras.Model(code_input, y, name="decoder")
+
+
+def encoder_classifier(
+    encoder: keras.Model,
+    n_classes: int = 10,
+    hidden_units: Sequence[int] = (64,),
+    activation: str | None = "relu",
+    trainable_encoder: bool = False,
+) -> keras.Model:
+    """Return a classifier ``encoder -> head`` with sub-models ``encoder`` and ``head``.
+
+    The head is Dense ``hidden_units`` (``activation``) then a softmax over ``n_classes``. With
+    ``trainable_encoder=False`` the encoder is frozen (its ``trainable`` flag is switched off), so
+    training changes only the head: the way to reuse a pretrained encoder. Pass a freshly built,
+    trainable encoder for the same classifier trained from scratch.
+    """
+    if not isinstance(encoder, keras.Model):
+        raise ValueError(f"encoder must be a keras.Model (e.g. autoencoder.get_layer('encoder')), got {type(encoder).__name__}.")
+    (n_classes,) = _check_units("n_classes", (n_classes,))
+    if n_classes < 2:
+        raise ValueError(f"n_classes must be at least 2, got {n_classes}.")
+    hidden_units = _check_units("hidden_units", hidden_units)
+    activation = _check_activation("activation", activation)
+    if not isinstance(trainable_encoder, bool):
+        raise ValueError(f"trainable_encoder must be True or False, got {trainable_encoder!r}.")
+    encoder.trainable = trainable_encoder
+
+    code_shape = tuple(encoder.output_shape[1:])
+    code_input = keras.Input(shape=code_shape, name="code_input")
+    x = keras.layers.Flatten(name="flatten_code")(code_input) if len(code_shape) > 1 else code_input
+    for i, units in enumerate(hidden_units, start=1):
+        x = keras.layers.Dense(units, activation=activation, name=f"head_dense_{i}")(x)
+    outputs = keras.layers.Dense(n_classes, activation="softmax", name="class_probabilities")(x)
+    head = keras.Model(code_input, outputs, name="head")
+
+    inputs = keras.Input(shape=tuple(encoder.input_shape[1:]), name="classifier_input")
+    return keras.Model(inputs, head(encoder(inputs)), name="classifier")

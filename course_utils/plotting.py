@@ -10,6 +10,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.patches import Ellipse
 
 DEFAULT_DPI = 90
 
@@ -515,5 +516,109 @@ def roc_figure(
     ax.set_xlabel("false positive rate (normal images flagged)")
     ax.set_ylabel("true positive rate (anomalies caught)")
     ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- exercises: transformations, generator, pretraining
+
+
+def grouped_bar_figure(
+    values: Mapping[str, Mapping[str, float]], ylabel: str = "test MSE", ax: Axes | None = None
+) -> Figure:
+    """Return a bar chart with one group of bars per outer key and one bar colour per inner key.
+
+    ``values`` maps group -> {series: value}, e.g. transform -> {model: test MSE}; every group must
+    name the same series.
+    """
+    if not values:
+        raise ValueError("values must map at least one group to {series: value}.")
+    series = list(next(iter(values.values())))
+    if not series or any(list(group) != series for group in values.values()):
+        raise ValueError(f"every group of values must name the same series in the same order, e.g. {series}.")
+    if ax is None:
+        fig, axes = _new_figure(width=max(4.0, 1.1 * len(values) + 1.5), height=3.2)
+        ax = axes[0, 0]
+    else:
+        fig = ax.figure
+    width = 0.8 / len(series)
+    positions = np.arange(len(values))
+    for i, name in enumerate(series):
+        heights = [float(group[name]) for group in values.values()]
+        ax.bar(positions + (i - (len(series) - 1) / 2) * width, heights, width=width, label=name)
+    ax.set_xticks(positions, list(values), fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def latent_clusters_figure(
+    codes: np.ndarray,
+    labels: np.ndarray,
+    centroids: np.ndarray | None = None,
+    spreads: np.ndarray | None = None,
+    ax: Axes | None = None,
+    max_points: int = 5000,
+) -> Figure:
+    """Return a scatter plot of 2-D ``codes`` coloured by label, with each label's centroid (its number)
+    and, when ``spreads`` is given, an ellipse reaching one spread (standard deviation) along each axis."""
+    codes, labels = np.asarray(codes), np.asarray(labels)
+    if codes.ndim != 2 or codes.shape[1] != 2:
+        raise ValueError(f"codes must be 2-D points shaped (n, 2), got {codes.shape}.")
+    if labels.shape != (len(codes),):
+        raise ValueError(f"labels must hold one label per code ({len(codes)}), got shape {labels.shape}.")
+    classes = np.unique(labels)
+    for name, array in (("centroids", centroids), ("spreads", spreads)):
+        if array is not None and np.shape(array) != (len(classes), 2):
+            raise ValueError(f"{name} must be shaped ({len(classes)}, 2), one row per label, got {np.shape(array)}.")
+    if ax is None:
+        fig, axes = _new_figure(width=5.5, height=4.8)
+        ax = axes[0, 0]
+    else:
+        fig = ax.figure
+    shown = np.random.default_rng(0).permutation(len(codes))[:max_points]
+    colours = plt.get_cmap("tab10")
+    for i, label in enumerate(classes):
+        mine = shown[labels[shown] == label]
+        ax.scatter(codes[mine, 0], codes[mine, 1], s=3, alpha=0.4, color=colours(i % 10), label=str(label))
+    if centroids is not None:
+        for i, label in enumerate(classes):
+            x, y = np.asarray(centroids)[i]
+            ax.text(x, y, str(label), fontsize=11, weight="bold", ha="center", va="center",
+                    bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": colours(i % 10)})
+            if spreads is not None:
+                sx, sy = np.asarray(spreads)[i]
+                ax.add_patch(Ellipse((x, y), 2 * sx, 2 * sy, fill=False, lw=1.2, color=colours(i % 10)))
+    ax.set_xlabel("code dimension 1")
+    ax.set_ylabel("code dimension 2")
+    ax.legend(markerscale=4, fontsize=7, ncols=2, loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def accuracy_vs_labels_figure(
+    label_counts: Sequence[int], accuracies: Mapping[str, Sequence[float]], ax: Axes | None = None
+) -> Figure:
+    """Return test accuracy against the number of labelled training images (log scale), one line per method."""
+    counts = list(label_counts)
+    if not counts or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1 for n in counts):
+        raise ValueError(f"label_counts must be positive integers, got {label_counts!r}.")
+    if not accuracies or any(len(values) != len(counts) for values in accuracies.values()):
+        raise ValueError(f"accuracies must map each method to one accuracy per label count ({len(counts)}).")
+    if ax is None:
+        fig, axes = _new_figure(width=5.0, height=3.4)
+        ax = axes[0, 0]
+    else:
+        fig = ax.figure
+    for name, values in accuracies.items():
+        ax.plot(counts, values, marker="o", label=name)
+    ax.set_xscale("log")
+    ax.set_xticks(counts, [f"{n:,}" for n in counts])
+    ax.set_xlabel("labelled training images")
+    ax.set_ylabel("test accuracy")
+    ax.legend()
+    ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
