@@ -64,9 +64,6 @@ def test_first_code_cell_sets_up_the_course(path):
     assert "import course_utils" in first and "setup(" in first
 
 
-LECTURES = [p for p in EXECUTED if p.parent.name == "notebooks"]
-
-
-@pytest.mark.parametrize("path", LECTURES, ids=_ids(LECTURES))
-def test_readme_lists_every_lecture(path):
-    assert f"notebooks/{path.name}" in (ROOT / "README.md").read_text()
+@pytest.mark.parametrize("path", [*EXECUTED, *EXERCISES], ids=_ids([*EXECUTED, *EXERCISES]))
+def test_readme_lists_every_notebook(path):
+    assert f"{path.parent.name}/{path.name}" in (ROOT / "README.md").read_text(), f"add {path.name} to the README's tables"
