@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Iterable, Mapping
 
 import keras
@@ -67,3 +68,56 @@ class ReconstructionSnapshots(keras.callbacks.Callback):
                 raise ValueError(f"not a snapshot of these images: {name!r} with shape {np.shape(images)}")
             snapshots[int(name.removeprefix("epoch_"))] = np.asarray(images, dtype=np.float32)
         self.snapshots = dict(sorted(snapshots.items()))
+
+
+def code_mean(encoder: keras.Model, images: np.ndarray, batch_size: int = 256) -> float:
+    """Return the mean activation of ``encoder``'s codes of ``images`` (seed 001's "code mean")."""
+    if not isinstance(encoder, keras.Model):
+        raise ValueError(f"encoder must be a keras.Model (e.g. autoencoder.get_layer('encoder')), got {type(encoder).__name__}.")
+    images = np.asarray(images, dtype=np.float32)
+    if len(images) == 0:
+        raise ValueError("images must hold at least one image.")
+    codes = encoder.predict(images, batch_size=batch_size, verbose=0)
+    return float(np.mean(codes))
+
+
+class CodeMean(keras.callbacks.Callback):
+    """After each epoch, log the mean code activation of the sub-model ``encoder_name`` on fixed ``images``.
+
+    The value goes into the epoch's logs as ``log_name`` and so into the ``History`` (and the weight cache)
+    beside the loss. A mean near 0.5 for sigmoid codes says the code is dense; near 0 it would be sparse.
+    """
+
+    def __init__(self, images: np.ndarray, encoder_name: str = "encoder", log_name: str = "code_mean") -> None:
+        super().__init__()
+        images = np.asarray(images, dtype=np.float32)
+        if images.ndim < 2 or len(images) == 0:
+            raise ValueError(f"images must be a non-empty array of images, got shape {images.shape}.")
+        for name, value in (("encoder_name", encoder_name), ("log_name", log_name)):
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"{name} must be a non-empty string, got {value!r}.")
+        self.images = images
+        self.encoder_name = encoder_name
+        self.log_name = log_name
+        # A string, so the weight cache's key sees which images are measured.
+        self.fingerprint = hashlib.blake2b(images.tobytes() + repr(images.shape).encode(), digest_size=8).hexdigest()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        try:
+            encoder = self.model.get_layer(self.encoder_name)
+        except ValueError as error:
+            names = [layer.name for layer in self.model.layers]
+            raise ValueError(f"CodeMean: the model has no sub-model {self.encoder_name!r}; its layers are {names}.") from error
+        if logs is not None:
+            logs[self.log_name] = code_mean(encoder, self.images)
+
+
+class WallClock(keras.callbacks.Callback):
+    """Log ``wall_seconds``, the seconds since training began, at the end of each epoch."""
+
+    def on_train_begin(self, logs: Mapping | None = None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if logs is not None:
+            logs["wall_seconds"] = time.perf_counter() - self._start

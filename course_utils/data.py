@@ -367,3 +367,21 @@ def load_olivetti(size: int = 32) -> tuple[np.ndarray, np.ndarray]:
     person_ids = np.repeat(np.arange(_OLIVETTI_PEOPLE, dtype=np.int64), _OLIVETTI_COUNT // _OLIVETTI_PEOPLE)
     order = np.random.RandomState(_OLIVETTI_SHUFFLE_SEED).permutation(_OLIVETTI_COUNT)
     return resize_images(faces[order], int(size)), person_ids[order]
+
+
+def split_by_person(person_ids: np.ndarray, n_test_people: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(train_indices, test_indices)`` that put all faces of ``n_test_people`` randomly chosen people in the
+    test set, so a model is tested on people it has never seen. Indices keep the order of ``person_ids``."""
+    person_ids = np.asarray(person_ids)
+    if person_ids.ndim != 1 or len(person_ids) == 0:
+        raise ValueError(f"person_ids must be a non-empty 1-D array, got shape {person_ids.shape}.")
+    people = np.unique(person_ids)
+    if isinstance(n_test_people, bool) or not isinstance(n_test_people, (int, np.integer)) or not 1 <= n_test_people < len(people):
+        raise ValueError(
+            f"n_test_people must be an integer from 1 to {len(people) - 1} (there are {len(people)} people), got {n_test_people!r}."
+        )
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
+    test_people = np.random.default_rng(int(seed)).choice(people, size=int(n_test_people), replace=False)
+    is_test = np.isin(person_ids, test_people)
+    return np.flatnonzero(~is_test), np.flatnonzero(is_test)

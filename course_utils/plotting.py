@@ -622,3 +622,26 @@ def accuracy_vs_labels_figure(
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
+
+
+def history_panels(
+    history: Mapping[str, Sequence[float]] | object,
+    panels: Mapping[str, Sequence[str]],
+    log_scale: Sequence[str] = (),
+    panel_width: float = 4.2,
+) -> Figure:
+    """Return one panel of training curves per entry of ``panels`` (title -> metric names), side by side.
+
+    For metrics on different scales, e.g. ``{"loss per sample": ["loss"], "code mean": ["code_mean"]}``;
+    panels whose titles are in ``log_scale`` get a logarithmic y axis.
+    """
+    if not panels:
+        raise ValueError("panels must map at least one panel title to the metrics it shows.")
+    unknown = [title for title in log_scale if title not in panels]
+    if unknown or isinstance(log_scale, str):
+        raise ValueError(f"log_scale must name panel titles from {list(panels)}, got {log_scale!r}.")
+    fig, axes = _new_figure(1, len(panels), width=panel_width * len(panels), height=3.2)
+    for ax, (title, metrics) in zip(axes[0], panels.items(), strict=True):
+        history_figure(history, metrics=metrics, ax=ax, log_scale=title in log_scale)
+        ax.set_title(title, fontsize=10)
+    return fig

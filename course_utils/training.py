@@ -63,15 +63,31 @@ def cache_dir() -> Path:
     return Path(base).expanduser() / "course_utils"
 
 
-def cosine_decay_adam(peak_learning_rate: float, epochs: int, n_samples: int, batch_size: int) -> keras.optimizers.Adam:
-    """Return Adam whose learning rate falls from ``peak_learning_rate`` to 0 along a cosine over ``epochs``."""
+def cosine_decay_adam(
+    peak_learning_rate: float, epochs: int, n_samples: int, batch_size: int, final_fraction: float = 0.0
+) -> keras.optimizers.Adam:
+    """Return Adam whose learning rate falls from ``peak_learning_rate`` along a cosine over ``epochs`` to
+    ``final_fraction * peak_learning_rate`` (0 by default)."""
     for name, value in (("epochs", epochs), ("n_samples", n_samples), ("batch_size", batch_size)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}.")
     if not isinstance(peak_learning_rate, (int, float)) or not 0 < peak_learning_rate < 1:
         raise ValueError(f"peak_learning_rate must be a number between 0 and 1, got {peak_learning_rate!r}.")
+    if isinstance(final_fraction, bool) or not isinstance(final_fraction, (int, float)) or not 0 <= final_fraction <= 1:
+        raise ValueError(f"final_fraction must be a number from 0 to 1, got {final_fraction!r}.")
     steps = int(epochs) * -(-int(n_samples) // int(batch_size))  # batches per epoch, rounded up
-    return keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(float(peak_learning_rate), decay_steps=steps))
+    schedule = keras.optimizers.schedules.CosineDecay(float(peak_learning_rate), decay_steps=steps, alpha=float(final_fraction))
+    return keras.optimizers.Adam(schedule)
+
+
+def first_epoch_reaching(history: dict[str, list[float]], metric: str, threshold: float) -> int | None:
+    """Return the first epoch (counting from 1) whose ``metric`` is at or below ``threshold``, or None if none is."""
+    if metric not in history:
+        raise ValueError(f"metric must be one of the history's metrics {sorted(history)}, got {metric!r}.")
+    for epoch, value in enumerate(history[metric], start=1):
+        if value <= threshold:
+            return epoch
+    return None
 
 
 # --------------------------------------------------------------------------- the key

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
 from course_utils.latent import code_range
+from course_utils.noise import add_gaussian_noise, psnr
 from course_utils.plotting import latent_scatter_figure
 
 # Each decoded pixel becomes a PIXEL_SCALE x PIXEL_SCALE block, so the image stays sharp in any browser.
@@ -131,3 +132,72 @@ def latent_explorer(decoder: keras.Model, codes: np.ndarray, labels: np.ndarray)
     if input_shape is None or tuple(input_shape[1:]) != (2,):
         raise ValueError(f"decoder must be a Keras model taking 2-D codes (input shape (None, 2)), got input shape {input_shape}.")
     return LatentExplorer(decoder, codes, labels)
+
+
+class DenoiseExplorer(widgets.VBox):
+    """A sigma slider and an image picker; the panel shows the clean image, a noisy copy and the model's denoised output.
+
+    Parts: ``sigma_slider`` (``FloatSlider``, description ``"sigma"``), ``image_picker`` (``IntSlider``, description
+    ``"image"``), ``original_image``, ``noisy_image`` and ``denoised_image`` (``ipywidgets.Image`` holding PNG bytes),
+    ``psnr_label``, and the arrays ``noisy`` and ``denoised`` last shown. The noise for a given image and sigma is
+    always the same (seeded), so moving the slider shows the same noise growing, not new noise each time.
+    """
+
+    def __init__(self, model: keras.Model, images: np.ndarray, max_sigma: float = 0.5, sigma: float = 0.2, seed: int = 0):
+        self.model = model
+        self.images = images
+        self.seed = seed
+        self.sigma_slider = widgets.FloatSlider(
+            value=sigma, min=0.0, max=max_sigma, step=0.01, description="sigma", readout_format=".2f", continuous_update=False
+        )
+        self.sigma_slider.add_class("denoise-explorer-sigma")
+        self.image_picker = widgets.IntSlider(value=0, min=0, max=len(images) - 1, description="image", continuous_update=False)
+        self.image_picker.add_class("denoise-explorer-image")
+        panels = []
+        for name in ("original", "noisy", "denoised"):
+            image = widgets.Image(format="png", layout=widgets.Layout(width="160px", height="160px"))
+            image.add_class(f"denoise-explorer-{name}")
+            setattr(self, f"{name}_image", image)
+            panels.append(widgets.VBox([widgets.Label(name), image]))
+        self.psnr_label = widgets.Label()
+        self.psnr_label.add_class("denoise-explorer-psnr")
+        self.noisy = np.zeros((0, 0), dtype=np.float32)
+        self.denoised = np.zeros((0, 0), dtype=np.float32)
+        super().__init__([widgets.HBox(panels), self.psnr_label, self.sigma_slider, self.image_picker])
+        self.add_class("denoise-explorer")
+        self.sigma_slider.observe(self._on_change, names="value")
+        self.image_picker.observe(self._on_change, names="value")
+        self.update()
+
+    def __repr__(self) -> str:
+        return "DenoiseExplorer: a sigma slider, an image picker and the clean, noisy and denoised images (run the notebook to use it)"
+
+    def _on_change(self, change: dict) -> None:
+        self.update()
+
+    def update(self) -> None:
+        """Corrupt the picked image with the slider's sigma, denoise it and redraw the three images."""
+        index, sigma = int(self.image_picker.value), float(self.sigma_slider.value)
+        clean = self.images[index : index + 1]
+        noisy = add_gaussian_noise(clean, sigma, seed=self.seed + index)
+        denoised = self.model.predict(noisy, verbose=0)
+        self.noisy, self.denoised = _as_square_image(noisy[0]), _as_square_image(denoised[0])
+        self.original_image.value = image_png(_as_square_image(clean[0]), scale=5)
+        self.noisy_image.value = image_png(self.noisy, scale=5)
+        self.denoised_image.value = image_png(self.denoised, scale=5)
+        noisy_db, denoised_db = psnr(clean, noisy)[0], psnr(clean, np.asarray(denoised, dtype=np.float32))[0]
+        self.psnr_label.value = f"PSNR against the original: noisy {noisy_db:.1f} dB, denoised {denoised_db:.1f} dB"
+
+
+def denoise_explorer(model: keras.Model, images: np.ndarray, max_sigma: float = 0.5) -> DenoiseExplorer:
+    """Return an interactive panel: pick one of ``images`` and a noise level sigma; see the noisy copy and what the
+    denoising ``model`` (images in, images out) makes of it, with the PSNR of both."""
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim not in (3, 4) or len(images) == 0:
+        raise ValueError(f"images must be a non-empty array of shape (n, height, width[, 1]), got {images.shape}.")
+    input_shape = getattr(model, "input_shape", None)
+    if not isinstance(model, keras.Model) or input_shape is None or tuple(input_shape[1:]) != images.shape[1:]:
+        raise ValueError(f"model must be a Keras model taking images of shape {images.shape[1:]}, got input shape {input_shape}.")
+    if isinstance(max_sigma, bool) or not isinstance(max_sigma, (int, float)) or not 0 < max_sigma <= 1:
+        raise ValueError(f"max_sigma must be a number in (0, 1], got {max_sigma!r}.")
+    return DenoiseExplorer(model, images, max_sigma=float(max_sigma), sigma=min(0.2, float(max_sigma)))

@@ -55,3 +55,33 @@ def test_fingerprint_follows_images_and_epochs():
 def test_bad_arguments_are_explained(kwargs, message):
     with pytest.raises(ValueError, match=message):
         callbacks.ReconstructionSnapshots(**kwargs)
+
+
+def test_code_mean_of_a_known_encoder():
+    import keras
+
+    constant = keras.Sequential([keras.Input((12,)), keras.layers.Dense(4, activation="sigmoid", kernel_initializer="zeros",
+                                                                         bias_initializer=keras.initializers.Constant(0.0))])
+    assert callbacks.code_mean(constant, X) == pytest.approx(0.5)  # sigmoid(0) everywhere
+
+
+def test_code_mean_and_wall_clock_go_into_the_history():
+    model = _model()
+    model.compile(optimizer="adam", loss="mse")
+    encoder = model.get_layer("encoder")
+    history = model.fit(X, X, epochs=3, batch_size=16, verbose=0, callbacks=[callbacks.CodeMean(X), callbacks.WallClock()]).history
+    assert len(history["code_mean"]) == 3 and len(history["wall_seconds"]) == 3
+    assert history["code_mean"][-1] == pytest.approx(float(np.mean(encoder.predict(X, verbose=0))), rel=1e-5)
+    assert 0 < history["wall_seconds"][0] < history["wall_seconds"][1] < history["wall_seconds"][2]
+
+
+def test_code_mean_bad_arguments():
+    with pytest.raises(ValueError, match="images"):
+        callbacks.CodeMean(np.zeros((0, 12)))
+    with pytest.raises(ValueError, match="encoder_name"):
+        callbacks.CodeMean(X, encoder_name="")
+    with pytest.raises(ValueError, match="encoder"):
+        callbacks.code_mean("not a model", X)
+    model = _model()
+    with pytest.raises(ValueError, match="no sub-model 'coder'"):
+        model.fit(X, X, epochs=1, verbose=0, callbacks=[callbacks.CodeMean(X, encoder_name="coder")])

@@ -185,3 +185,22 @@ def test_resize_images_validates_and_resizes():
         data.resize_images(images[0], 4)
     with pytest.raises(ValueError, match="size"):
         data.resize_images(images, 0)
+
+
+def test_split_by_person_keeps_people_apart(olivetti_64):
+    _, person_ids = olivetti_64
+    train, test = data.split_by_person(person_ids, n_test_people=5, seed=0)
+    assert len(train) == 350 and len(test) == 50
+    assert not set(person_ids[train]) & set(person_ids[test])
+    assert sorted(np.concatenate([train, test]).tolist()) == list(range(400))
+    again, _ = data.split_by_person(person_ids, n_test_people=5, seed=0)
+    np.testing.assert_array_equal(train, again)
+    other, _ = data.split_by_person(person_ids, n_test_people=5, seed=1)
+    assert not np.array_equal(train, other)
+
+
+@pytest.mark.parametrize(("kwargs", "argument"), [({"n_test_people": 0}, "n_test_people"), ({"n_test_people": 3}, "n_test_people"),
+                                                  ({"seed": -1}, "seed")])
+def test_split_by_person_bad_arguments(kwargs, argument):
+    with pytest.raises(ValueError, match=argument):
+        data.split_by_person(np.repeat([0, 1, 2], 4), **{"n_test_people": 1, **kwargs})

@@ -179,3 +179,19 @@ def test_cosine_decay_adam_validates(kwargs, argument):
     arguments = {"peak_learning_rate": 1e-3, "epochs": 2, "n_samples": 10, "batch_size": 5, **kwargs}
     with pytest.raises(ValueError, match=argument):
         training.cosine_decay_adam(**arguments)
+
+
+def test_cosine_decay_adam_can_end_above_zero():
+    optimizer = training.cosine_decay_adam(1e-3, epochs=2, n_samples=100, batch_size=50, final_fraction=0.01)
+    schedule = optimizer.learning_rate if callable(optimizer.learning_rate) else optimizer._learning_rate
+    assert float(schedule(4)) == pytest.approx(1e-5, rel=1e-4)
+    with pytest.raises(ValueError, match="final_fraction"):
+        training.cosine_decay_adam(1e-3, epochs=2, n_samples=100, batch_size=50, final_fraction=1.5)
+
+
+def test_first_epoch_reaching():
+    history = {"loss": [3.0, 1.0, 0.5, 0.6, 0.4]}
+    assert training.first_epoch_reaching(history, "loss", 0.5) == 3
+    assert training.first_epoch_reaching(history, "loss", 0.1) is None
+    with pytest.raises(ValueError, match="metric"):
+        training.first_epoch_reaching(history, "val_loss", 0.5)

@@ -104,3 +104,35 @@ def test_the_marker_follows_the_sliders():
     explorer = widgets.latent_explorer(_decoder(), CODES, LABELS)
     explorer.z1_slider.value, explorer.z2_slider.value = 0.5, -0.25
     np.testing.assert_allclose(explorer._marker.get_offsets(), [[0.5, -0.25]], atol=explorer.z1_slider.step)
+
+
+def _identity_model(shape=(8, 8, 1)):
+    import keras
+
+    return keras.Sequential([keras.Input(shape), keras.layers.Identity()])
+
+
+def test_denoise_explorer_shows_noise_that_grows_with_sigma():
+    images = np.full((3, 8, 8, 1), 0.5, dtype=np.float32)
+    explorer = widgets.denoise_explorer(_identity_model(), images)
+    assert (explorer.sigma_slider.description, explorer.image_picker.description) == ("sigma", "image")
+    assert explorer.image_picker.max == 2 and explorer.sigma_slider.value == pytest.approx(0.2)
+    assert "denoise-explorer-denoised" in explorer.denoised_image._dom_classes
+    explorer.sigma_slider.value = 0.0
+    assert np.array_equal(explorer.noisy, images[0, ..., 0]) and "inf" not in explorer.psnr_label.value
+    explorer.sigma_slider.value = 0.1
+    small = np.abs(explorer.noisy - 0.5).mean()
+    explorer.sigma_slider.value = 0.3
+    assert np.abs(explorer.noisy - 0.5).mean() > 2 * small
+    np.testing.assert_array_equal(explorer.denoised, explorer.noisy)  # the identity "denoiser" returns its input
+    np.testing.assert_allclose(_png_pixels(explorer.noisy_image.value, scale=5), explorer.noisy, atol=0.02)
+    assert "PSNR" in explorer.psnr_label.value
+
+
+def test_denoise_explorer_bad_arguments():
+    with pytest.raises(ValueError, match="model"):
+        widgets.denoise_explorer(_identity_model((4, 4, 1)), np.zeros((2, 8, 8, 1), dtype=np.float32))
+    with pytest.raises(ValueError, match="images"):
+        widgets.denoise_explorer(_identity_model(), np.zeros((0, 8, 8, 1), dtype=np.float32))
+    with pytest.raises(ValueError, match="max_sigma"):
+        widgets.denoise_explorer(_identity_model(), np.zeros((2, 8, 8, 1), dtype=np.float32), max_sigma=0)
