@@ -14,6 +14,7 @@ import keras
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
+from course_utils._validate import check_int
 
 QUICK_ENV_VAR = "COURSE_QUICK"
 _TRUE = {"1", "true", "yes", "on"}
@@ -30,23 +31,17 @@ def is_quick() -> bool:
     raise ValueError(f"{QUICK_ENV_VAR}={value!r} is not understood; use 1 (quick mode) or 0 (full mode).")
 
 
-def _check_positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
-
-
 def epochs(full: int, quick: int = 1) -> int:
     """Return ``full`` epochs normally and ``min(quick, full)`` in quick mode."""
-    full = _check_positive_int("full", full)
-    quick = _check_positive_int("quick", quick)
+    full = check_int("full", full, 1)
+    quick = check_int("quick", quick, 1)
     return min(quick, full) if is_quick() else full
 
 
 def sample_size(full: int, quick: int = 1000) -> int:
     """Return ``full`` normally and ``min(quick, full)`` in quick mode."""
-    full = _check_positive_int("full", full)
-    quick = _check_positive_int("quick", quick)
+    full = check_int("full", full, 1)
+    quick = check_int("quick", quick, 1)
     return min(quick, full) if is_quick() else full
 
 
@@ -61,7 +56,7 @@ def sample(*arrays: np.ndarray, quick: int = 1000, seed: int = 0) -> tuple[np.nd
     if len(lengths) != 1:
         raise ValueError(f"sample() needs arrays of one length, got lengths {sorted(lengths)}.")
     n = lengths.pop()
-    if is_quick() and n > _check_positive_int("quick", quick):
+    if is_quick() and n > check_int("quick", quick, 1):
         rows = np.sort(np.random.default_rng(seed).choice(n, size=quick, replace=False))
         arrays = tuple(a[rows] for a in arrays)
     return arrays if len(arrays) > 1 else arrays[0]
@@ -72,8 +67,7 @@ def seed_everything(seed: int = 42, deterministic_ops: bool = False) -> None:
 
     Deterministic ops make reruns bit-identical at some cost in speed, so they are off by default.
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
+    check_int("seed", seed, 0)
     random.seed(seed)
     np.random.seed(seed)
     keras.utils.set_random_seed(int(seed))

@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
+from course_utils._validate import check_int
 
 DATA_DIR_ENV_VAR = "COURSE_DATA_DIR"
 OFFLINE_ENV_VAR = "COURSE_OFFLINE"
@@ -380,8 +381,6 @@ def split_by_person(person_ids: np.ndarray, n_test_people: int, seed: int = 0) -
         raise ValueError(
             f"n_test_people must be an integer from 1 to {len(people) - 1} (there are {len(people)} people), got {n_test_people!r}."
         )
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
-    test_people = np.random.default_rng(int(seed)).choice(people, size=int(n_test_people), replace=False)
+    test_people = np.random.default_rng(check_int("seed", seed, 0)).choice(people, size=int(n_test_people), replace=False)
     is_test = np.isin(person_ids, test_people)
     return np.flatnonzero(~is_test), np.flatnonzero(is_test)

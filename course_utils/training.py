@@ -28,6 +28,7 @@ import keras
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
+from course_utils._validate import check_int
 from course_utils.config import is_quick
 
 CACHE_DIR_ENV_VAR = "COURSE_CACHE_DIR"
@@ -68,14 +69,14 @@ def cosine_decay_adam(
 ) -> keras.optimizers.Adam:
     """Return Adam whose learning rate falls from ``peak_learning_rate`` along a cosine over ``epochs`` to
     ``final_fraction * peak_learning_rate`` (0 by default)."""
-    for name, value in (("epochs", epochs), ("n_samples", n_samples), ("batch_size", batch_size)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    epochs = check_int("epochs", epochs, 1)
+    n_samples = check_int("n_samples", n_samples, 1)
+    batch_size = check_int("batch_size", batch_size, 1)
     if not isinstance(peak_learning_rate, (int, float)) or not 0 < peak_learning_rate < 1:
         raise ValueError(f"peak_learning_rate must be a number between 0 and 1, got {peak_learning_rate!r}.")
     if isinstance(final_fraction, bool) or not isinstance(final_fraction, (int, float)) or not 0 <= final_fraction <= 1:
         raise ValueError(f"final_fraction must be a number from 0 to 1, got {final_fraction!r}.")
-    steps = int(epochs) * -(-int(n_samples) // int(batch_size))  # batches per epoch, rounded up
+    steps = epochs * -(-n_samples // batch_size)  # batches per epoch, rounded up
     schedule = keras.optimizers.schedules.CosineDecay(float(peak_learning_rate), decay_steps=steps, alpha=float(final_fraction))
     return keras.optimizers.Adam(schedule)
 

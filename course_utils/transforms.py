@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 
+from course_utils._validate import check_int
+
 
 def _check_images(images: np.ndarray) -> np.ndarray:
     """Return ``images`` as an array after checking it is a batch of numeric 2-D images."""
@@ -25,20 +27,13 @@ def _check_images(images: np.ndarray) -> np.ndarray:
     return array
 
 
-def _check_int(name: str, value: object, minimum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or (minimum is not None and value < minimum):
-        allowed = "an integer" if minimum is None else f"an integer >= {minimum}"
-        raise ValueError(f"{name} must be {allowed}, got {value!r}.")
-    return int(value)
-
-
 def pixel_permutation(height: int, width: int, seed: int) -> np.ndarray:
     """Return the fixed order of the ``height * width`` pixel positions that ``seed`` stands for.
 
     Entry ``k`` is the (row-major) position whose pixel moves to position ``k``.
     """
-    height, width = _check_int("height", height, 1), _check_int("width", width, 1)
-    seed = _check_int("seed", seed, 0)
+    height, width = check_int("height", height, 1), check_int("width", width, 1)
+    seed = check_int("seed", seed, 0)
     return np.random.default_rng(seed).permutation(height * width)
 
 
