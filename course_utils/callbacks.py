@@ -12,6 +12,11 @@ import numpy as np
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
 
 
+def _fingerprint(images: np.ndarray, described: object) -> str:
+    """Return a short hash of ``images`` and ``repr(described)``: a string the weight cache's key can see."""
+    return hashlib.blake2b(images.tobytes() + repr(described).encode(), digest_size=8).hexdigest()
+
+
 class ReconstructionSnapshots(keras.callbacks.Callback):
     """Record the model's reconstructions of a few fixed images before training and after chosen epochs.
 
@@ -33,8 +38,7 @@ class ReconstructionSnapshots(keras.callbacks.Callback):
         self.at_epochs = tuple(int(e) for e in epochs)
         self.snapshots: dict[int, np.ndarray] = {}
         # A string, so the weight cache's key sees which images and epochs this callback records.
-        digest = hashlib.blake2b(images.tobytes() + repr((images.shape, self.at_epochs)).encode(), digest_size=8)
-        self.fingerprint = digest.hexdigest()
+        self.fingerprint = _fingerprint(images, (images.shape, self.at_epochs))
 
     def _record(self, epoch: int) -> None:
         # A direct call, not predict(): cheaper for a few images and no new tf.function per snapshot.
@@ -100,7 +104,7 @@ class CodeMean(keras.callbacks.Callback):
         self.encoder_name = encoder_name
         self.log_name = log_name
         # A string, so the weight cache's key sees which images are measured.
-        self.fingerprint = hashlib.blake2b(images.tobytes() + repr(images.shape).encode(), digest_size=8).hexdigest()
+        self.fingerprint = _fingerprint(images, images.shape)
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         try:

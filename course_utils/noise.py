@@ -14,6 +14,7 @@ import keras
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
+from course_utils._validate import check_int
 
 
 def _check_images(images: np.ndarray) -> np.ndarray:
@@ -31,19 +32,22 @@ def _check_sigma(sigma: float) -> float:
     return float(sigma)
 
 
+def _is_valid_sigma_map(sigma_map: np.ndarray) -> bool:
+    """Whether ``sigma_map`` is a 2-D array of finite standard deviations >= 0."""
+    return sigma_map.ndim == 2 and bool(np.all(np.isfinite(sigma_map))) and not np.any(sigma_map < 0)
+
+
 def _check_sigma_map(sigma_map: np.ndarray, image_shape: tuple[int, ...]) -> np.ndarray:
     sigma_map = np.asarray(sigma_map, dtype=np.float32)
     if sigma_map.shape != image_shape[:2]:
         raise ValueError(f"sigma_map must have the images' height and width {image_shape[:2]}, got shape {sigma_map.shape}.")
-    if not np.all(np.isfinite(sigma_map)) or np.any(sigma_map < 0):
+    if not _is_valid_sigma_map(sigma_map):
         raise ValueError("sigma_map must hold finite standard deviations >= 0.")
     return sigma_map[..., None] if len(image_shape) == 3 else sigma_map
 
 
 def _noisy(images: np.ndarray, sigma: float | np.ndarray, seed: int) -> np.ndarray:
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
-    noise = np.random.default_rng(int(seed)).standard_normal(images.shape).astype(np.float32)
+    noise = np.random.default_rng(check_int("seed", seed, 0)).standard_normal(images.shape).astype(np.float32)
     return np.clip(images.astype(np.float32) + sigma * noise, 0.0, 1.0).astype(images.dtype)
 
 
@@ -60,11 +64,9 @@ def add_heteroscedastic_noise(images: np.ndarray, sigma_map: np.ndarray, seed: i
 
 def sigma_ramp(height: int, width: int, low: float, high: float) -> np.ndarray:
     """Return a ``(height, width)`` map of standard deviations rising linearly from ``low`` (left) to ``high`` (right)."""
-    for name, value in (("height", height), ("width", width)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    height, width = check_int("height", height, 1), check_int("width", width, 1)
     low, high = _check_sigma(low), _check_sigma(high)
-    return np.tile(np.linspace(low, high, int(width), dtype=np.float32), (int(height), 1))
+    return np.tile(np.linspace(low, high, width, dtype=np.float32), (height, 1))
 
 
 def psnr(reference: np.ndarray, images: np.ndarray) -> np.ndarray:
@@ -107,11 +109,13 @@ class ClippedGaussianNoise(keras.layers.Layer):
         super().__init__(**kwargs)
         if np.ndim(sigma) == 0:
             self.sigma = _check_sigma(sigma)
+            self._sigma = np.float32(self.sigma)
         else:
             sigma_map = np.asarray(sigma, dtype=np.float32)
-            if sigma_map.ndim != 2 or not np.all(np.isfinite(sigma_map)) or np.any(sigma_map < 0):
+            if not _is_valid_sigma_map(sigma_map):
                 raise ValueError(f"sigma must be a number >= 0 or a (height, width) map of them, got shape {sigma_map.shape}.")
-            self.sigma = sigma_map.tolist()
+            self.sigma = sigma_map.tolist()  # for get_config
+            self._sigma = sigma_map
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.supports_masking = True
@@ -119,11 +123,10 @@ class ClippedGaussianNoise(keras.layers.Layer):
     def call(self, inputs, training=False):
         if not training:
             return inputs
-        sigma = keras.ops.convert_to_tensor(np.asarray(self.sigma, dtype=np.float32), dtype=inputs.dtype)
-        if len(sigma.shape) == 2 and len(inputs.shape) == 4:
-            sigma = keras.ops.expand_dims(sigma, -1)
         noise = keras.random.normal(keras.ops.shape(inputs), seed=self.seed_generator, dtype=inputs.dtype)
-        return keras.ops.clip(inputs + sigma * noise, 0.0, 1.0)
+        # A (height, width) map needs a channel axis to broadcast over (n, height, width, channels) images.
+        sigma = self._sigma[..., None] if self._sigma.ndim == 2 and len(inputs.shape) == 4 else self._sigma
+        return keras.ops.clip(inputs + keras.ops.cast(sigma, inputs.dtype) * noise, 0.0, 1.0)
 
     def compute_output_shape(self, input_shape):
         return input_shape

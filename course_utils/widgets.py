@@ -185,7 +185,7 @@ class DenoiseExplorer(widgets.VBox):
         self.original_image.value = image_png(_as_square_image(clean[0]), scale=5)
         self.noisy_image.value = image_png(self.noisy, scale=5)
         self.denoised_image.value = image_png(self.denoised, scale=5)
-        noisy_db, denoised_db = psnr(clean, noisy)[0], psnr(clean, np.asarray(denoised, dtype=np.float32))[0]
+        noisy_db, denoised_db = psnr(clean, noisy)[0], psnr(clean, denoised)[0]
         self.psnr_label.value = f"PSNR against the original: noisy {noisy_db:.1f} dB, denoised {denoised_db:.1f} dB"
 
 
