@@ -5,12 +5,18 @@ and never shows or prints anything; a notebook displays the figure by leaving it
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
+
+from course_utils._validate import check_int
+
+if TYPE_CHECKING:
+    import keras
 
 DEFAULT_DPI = 90
 
@@ -372,47 +378,116 @@ def embedding_figure(embedding: np.ndarray, labels: np.ndarray, title: str | Non
 
 # --------------------------------------------------------------------------- lecture 03: codes, diagrams, anomalies
 
-PLOT_MODEL_HINT = (
-    "The layer diagram needs the `pydot` package and the Graphviz `dot` program. Install them with "
-    "`python -m pip install pydot` and your system's package manager (`apt install graphviz`, "
-    "`brew install graphviz`, or `conda install graphviz`), then rerun this cell. The summary above "
-    "lists the same layers and shapes."
-)
+_DIAGRAM_COLOURS = {"encoder": "#d4e4f7", "decoder": "#fde3c8"}
+_DIAGRAM_OTHER_COLOUR = "#e8e8e8"
+_CODE_EDGE_COLOUR = "#c0392b"
 
 
-def model_diagram(model: object, show_shapes: bool = True, dpi: int = DEFAULT_DPI) -> object:
-    """Return ``keras.utils.plot_model``'s diagram of ``model`` as an ``IPython.display.Image``.
-
-    When pydot or Graphviz is missing (or drawing fails) return an ``IPython.display.Markdown`` note saying
-    how to install them instead of raising, so a notebook goes on without the picture.
-    """
-    import importlib.util
-    import shutil
-    import tempfile
-    from pathlib import Path
-
+def _diagram_rows(model: keras.Model, group: str | None = None) -> list[tuple[str | None, keras.layers.Layer]]:
+    """Return ``(sub-model name, layer)`` for each layer to draw, opening nested models (whose own Input layers
+    only repeat the previous output and are skipped)."""
     import keras
-    from IPython.display import Image, Markdown
+
+    rows = []
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            rows += [row for row in _diagram_rows(layer, group or layer.name) if type(row[1]).__name__ != "InputLayer"]
+        else:
+            rows.append((group, layer))
+    return rows
+
+
+def _times(values: object) -> str:
+    return "×".join("?" if v is None else str(v) for v in (values if isinstance(values, (tuple, list)) else (values,)))
+
+
+def _layer_description(layer: keras.layers.Layer) -> str:
+    """Return e.g. "Conv2D 16 filters 3×3, relu" or "MaxPooling2D 2×2" for one layer."""
+    kind, config = type(layer).__name__, layer.get_config()
+    if kind == "InputLayer":
+        return "Input"
+    words = [kind]
+    if "filters" in config:
+        words.append(f"{config['filters']} filter{'s' if config['filters'] != 1 else ''} {_times(config['kernel_size'])}")
+        strides = set(config.get("strides", (1,)))
+        if strides != {1}:
+            words.append(f"stride {strides.pop() if len(strides) == 1 else _times(config['strides'])}")
+        if config.get("padding") == "valid":
+            words.append("'valid'")
+    elif "units" in config:
+        words.append(f"{config['units']} units")
+    elif "pool_size" in config:
+        words.append(_times(config["pool_size"]))
+    elif kind.startswith("UpSampling"):
+        words.append(_times(config["size"]))
+    text = " ".join(words)
+    if "activation" not in config:
+        return text
+    return f"{text}, no activation" if config["activation"] in (None, "linear") else f"{text}, {config['activation']}"
+
+
+def model_diagram(model: keras.Model, ax: Axes | None = None, title: str | None = None) -> Figure:
+    """Return a diagram of ``model``: one box per layer, top to bottom, with its output shape and weights.
+
+    Layers of the sub-models ``encoder`` and ``decoder`` are coloured apart and the encoder's last layer (the
+    code) is outlined in red. Drawn with matplotlib alone, so no Graphviz is needed.
+    """
+    import keras
 
     if not isinstance(model, keras.Model):
         raise ValueError(f"model must be a keras.Model, got {type(model).__name__}.")
-    if importlib.util.find_spec("pydot") is None or shutil.which("dot") is None:
-        return Markdown(PLOT_MODEL_HINT)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "model.png"
-        try:
-            keras.utils.plot_model(model, to_file=str(path), show_shapes=show_shapes, show_layer_names=True, dpi=dpi)
-            return Image(data=path.read_bytes(), format="png")
-        except Exception as error:  # pydot and Graphviz report failures with their own exception types
-            return Markdown(f"The diagram could not be drawn ({type(error).__name__}). {PLOT_MODEL_HINT}")
+    if not model.built:
+        raise ValueError("model must be built (give it a keras.Input) so that its layers have output shapes.")
+    rows = _diagram_rows(model)
+    code_row = max((i for i, (group, _) in enumerate(rows) if group == "encoder"), default=None)
+    fig, ax = _figure_and_ax(ax, 6.4, 0.34 * (len(rows) + 2.5))
+    for x, label, align in ((0.09, "layer", "left"), (0.66, "output shape", "left"), (0.97, "weights", "right")):
+        ax.text(x, 0, label, ha=align, va="center", fontsize=8, color="dimgrey", style="italic")
+    for i, (group, layer) in enumerate(rows, start=1):
+        is_code = i - 1 == code_row
+        ax.add_patch(plt.Rectangle(
+            (0.07, -i - 0.42), 0.91, 0.84, facecolor=_DIAGRAM_COLOURS.get(group, _DIAGRAM_OTHER_COLOUR),
+            edgecolor=_CODE_EDGE_COLOUR if is_code else "grey", lw=2.2 if is_code else 0.6,
+        ))
+        shape = _times(tuple(layer.output.shape[1:]))
+        ax.text(0.09, -i, _layer_description(layer), va="center", fontsize=8.5)
+        ax.text(0.66, -i, f"{shape}   ← code" if is_code else shape, va="center", fontsize=8.5,
+                color=_CODE_EDGE_COLOUR if is_code else "black", fontweight="bold" if is_code else "normal")
+        ax.text(0.97, -i, f"{layer.count_params():,}", ha="right", va="center", fontsize=8.5)
+    for group in dict.fromkeys(g for g, _ in rows if g is not None):  # one labelled bar per sub-model
+        first = min(i for i, (g, _) in enumerate(rows, start=1) if g == group)
+        last = max(i for i, (g, _) in enumerate(rows, start=1) if g == group)
+        ax.add_patch(plt.Rectangle((0.0, -last - 0.42), 0.05, last - first + 0.84,
+                                   facecolor=_DIAGRAM_COLOURS.get(group, _DIAGRAM_OTHER_COLOUR), edgecolor="grey", lw=0.6))
+        ax.text(0.025, -(first + last) / 2, group, rotation=90, ha="center", va="center", fontsize=8.5)
+    ax.text(0.97, -len(rows) - 1, f"total {model.count_params():,} weights", ha="right", va="center", fontsize=8.5)
+    ax.set_xlim(0, 1)
+    ax.set_ylim(-len(rows) - 1.5, 0.6)
+    ax.axis("off")
+    ax.set_title(model.name if title is None else title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def model_diagrams(named_models: Mapping[str, keras.Model]) -> Figure:
+    """Return the ``model_diagram`` of each model side by side, titled by its key, to compare architectures."""
+    import keras
+
+    if not named_models or not all(isinstance(m, keras.Model) for m in named_models.values()):
+        given = {title: type(m).__name__ for title, m in named_models.items()}
+        raise ValueError(f"named_models must map one or more titles to keras.Model objects, got {given}.")
+    heights = [len(_diagram_rows(m)) for m in named_models.values()]
+    fig, axes = _new_figure(1, len(named_models), width=6.4 * len(named_models), height=0.34 * (max(heights, default=1) + 2.5))
+    for ax, (title, model) in zip(axes[0], named_models.items(), strict=True):
+        model_diagram(model, ax=ax, title=title)
+        ax.set_ylim(-max(heights) - 1.5, 0.6)  # rows of the same height in every panel
+    fig.tight_layout()
+    return fig
 
 
 def _code_tiles(codes: np.ndarray) -> np.ndarray:
-    """Return codes as 2-D tiles: (n, h, w, c) side by side per channel, flat codes as squares when possible."""
+    """Return flat codes (n, size) as squares when possible, else as strips; (n, h, w) codes unchanged."""
     codes = np.asarray(codes, dtype=np.float32)
-    if codes.ndim == 4:
-        n, h, w, c = codes.shape
-        return codes.transpose(0, 1, 3, 2).reshape(n, h, c * w)  # channel k occupies columns k*w .. (k+1)*w
     if codes.ndim == 2:
         side = int(round(np.sqrt(codes.shape[1])))
         return codes.reshape(len(codes), side, side) if side * side == codes.shape[1] else codes[:, None, :]
@@ -421,31 +496,39 @@ def _code_tiles(codes: np.ndarray) -> np.ndarray:
     raise ValueError(f"codes must have shape (n, size), (n, h, w) or (n, h, w, channels), got {codes.shape}.")
 
 
-def code_figure(images: np.ndarray, codes: np.ndarray, n: int = 10, panel_size: float = 1.1) -> Figure:
-    """Return a figure with ``n`` images above their codes, drawn as small heat maps on one shared colour scale.
+def code_figure(
+    images: np.ndarray, codes: np.ndarray, n: int = 10, panel_size: float = 1.0, label: str = "code value"
+) -> Figure:
+    """Return a figure with ``n`` images above their codes, as heat maps on one colour scale with a colour bar.
 
-    A code of shape (h, w, c) is shown as its c channels side by side; a flat code of 64 values as 8x8.
+    A code of shape (h, w, c) gets one row per channel; a flat code of 64 values is drawn as one 8x8 square.
+    Codes that are never negative use a dark-is-zero scale; signed codes a blue-white-red scale with 0 white.
     """
-    images, tiles = _as_images(images), _code_tiles(codes)
-    if len(images) != len(tiles):
-        raise ValueError(f"images and codes must have one row each, got {len(images)} and {len(tiles)}.")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}.")
-    n = min(int(n), len(images))
-    tiles = tiles[:n]
-    fig, axes = _new_figure(2, n, panel_size=panel_size)
-    low, high = float(tiles.min()), float(tiles.max())
+    images = _as_images(images)
+    codes = np.asarray(codes, dtype=np.float32)
+    channels = np.moveaxis(codes, -1, 0) if codes.ndim == 4 else _code_tiles(codes)[None]  # (rows, n, h, w)
+    if len(images) != codes.shape[0]:
+        raise ValueError(f"images and codes must have one row each, got {len(images)} and {codes.shape[0]}.")
+    n = min(check_int("n", n, 1), len(images))
+    channels = channels[:, :n]
+    low, high = float(channels.min()), float(channels.max())
+    if low < 0 < high:
+        limit = max(-low, high)
+        scale = dict(cmap="RdBu_r", vmin=-limit, vmax=limit)
+    else:
+        low = min(low, 0.0)  # codes that are never negative: black means zero
+        scale = dict(cmap="magma", vmin=low, vmax=high if high > low else low + 1.0)
+    fig, axes = _new_figure(1 + len(channels), n, panel_size=panel_size, width=n * panel_size + 1.2, layout="constrained")
     for i in range(n):
         _show_image(axes[0, i], images[i])
-        axes[1, i].imshow(tiles[i], cmap="magma", vmin=low, vmax=high if high > low else low + 1.0, interpolation="nearest")
-        axes[1, i].set_xticks([])
-        axes[1, i].set_yticks([])
-        if codes.ndim == 4:
-            for k in range(1, codes.shape[-1]):  # thin white lines between the channels
-                axes[1, i].axvline(k * codes.shape[2] - 0.5, color="white", lw=0.8)
+        for row, maps in enumerate(channels, start=1):
+            picture = axes[row, i].imshow(maps[i], interpolation="nearest", **scale)
+            axes[row, i].set_xticks([])
+            axes[row, i].set_yticks([])
     axes[0, 0].set_ylabel("image", fontsize=9)
-    axes[1, 0].set_ylabel("code", fontsize=9)
-    fig.tight_layout()
+    for row in range(1, len(channels) + 1):
+        axes[row, 0].set_ylabel(f"channel {row}" if codes.ndim == 4 else "code", fontsize=9)
+    fig.colorbar(picture, ax=axes[1:, :].ravel().tolist(), label=label, aspect=8 * len(channels))
     return fig
 
 

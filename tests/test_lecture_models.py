@@ -30,6 +30,13 @@ LECTURES_THAT_BUILD_MODELS = (
 
 # (lecture, expression evaluated after the lecture's model cells, the builder call later notebooks use)
 CASES = [
+    ("03_convolutional_fashion_mnist.ipynb", "autoencoder(small_conv_encoder(), small_conv_decoder())",
+     lambda: models.conv_autoencoder()),
+    ("03_convolutional_fashion_mnist.ipynb", "autoencoder(small_conv_encoder(), transpose_conv_decoder())",
+     lambda: models.conv_autoencoder(upsampling="transpose")),
+    ("03_convolutional_fashion_mnist.ipynb", "autoencoder(wide_conv_encoder(), wide_conv_decoder())",
+     lambda: models.conv_autoencoder(filters=(16, 32), decoder_filters=(32, 16), downsampling="stride",
+                                     upsampling="transpose", code_size=64)),
 ]
 
 

@@ -137,22 +137,86 @@ def test_new_helpers_explain_bad_input(call, message):
 # --------------------------------------------------------------------------- lecture 03 helpers
 
 
-def test_code_figure_shows_channels_side_by_side():
+def test_code_figure_gives_each_channel_a_row_and_a_colour_bar():
     codes = np.random.default_rng(1).random((7, 4, 4, 4), dtype=np.float32)
-    fig = plotting.code_figure(IMAGES, codes, n=5)
-    assert len(fig.axes) == 10
-    tile = fig.axes[5].images[0].get_array()
-    assert tile.shape == (4, 16)
-    np.testing.assert_allclose(tile[:, 4:8], codes[0, :, :, 1])  # second channel in columns 4-7
-    assert fig.axes[0].get_ylabel() == "image" and fig.axes[5].get_ylabel() == "code"
+    codes[0, 0, 0, 0] = 0.0
+    fig = plotting.code_figure(IMAGES, codes, n=5, label="filter response")
+    assert len(fig.axes) == 5 * 5 + 1  # an image row, four channel rows, one colour bar
+    np.testing.assert_allclose(fig.axes[2 * 5].images[0].get_array(), codes[0, :, :, 1])  # row 2 = channel 2
+    assert [fig.axes[row * 5].get_ylabel() for row in range(5)] == ["image", "channel 1", "channel 2", "channel 3", "channel 4"]
+    colour_bar = fig.axes[-1]
+    assert colour_bar.get_ylabel() == "filter response"
+    limits = {fig.axes[i].images[0].get_clim() for i in range(5, 25)}
+    assert limits == {(0.0, float(codes[:5].max()))}  # one shared scale, black at zero
     assert not plt.get_fignums()
 
 
 def test_code_figure_flat_codes_become_squares_or_strips():
     fig = plotting.code_figure(IMAGES, np.ones((7, 64)), n=3)
-    assert fig.axes[3].images[0].get_array().shape == (8, 8)
+    assert fig.axes[3].images[0].get_array().shape == (8, 8) and fig.axes[3].get_ylabel() == "code"
     fig = plotting.code_figure(IMAGES, np.ones((7, 10)), n=3)
     assert fig.axes[3].images[0].get_array().shape == (1, 10)
+
+
+def test_code_figure_centres_signed_codes_on_zero():
+    codes = np.linspace(-1.0, 3.0, 7 * 64).reshape(7, 64)
+    fig = plotting.code_figure(IMAGES, codes, n=7)
+    image = fig.axes[7].images[0]
+    assert image.get_clim() == (-3.0, 3.0) and image.get_cmap().name == "RdBu_r"
+
+
+def _small_autoencoder():
+    import keras
+
+    image = keras.Input((8, 8, 1))
+    code = keras.layers.MaxPooling2D(2, name="bottleneck")(keras.layers.Conv2D(2, 3, padding="same", activation="relu")(image))
+    encoder = keras.Model(image, code, name="encoder")
+    code_input = keras.Input((4, 4, 2))
+    output = keras.layers.Conv2DTranspose(1, 3, strides=2, padding="same", activation="sigmoid")(code_input)
+    decoder = keras.Model(code_input, output, name="decoder")
+    inputs = keras.Input((8, 8, 1))
+    return keras.Model(inputs, decoder(encoder(inputs)), name="tiny")
+
+
+def _texts(ax):
+    return [text.get_text() for text in ax.texts]
+
+
+def test_model_diagram_draws_one_box_per_layer_with_shapes_and_the_code_outlined():
+    fig = plotting.model_diagram(_small_autoencoder())
+    assert isinstance(fig, Figure) and not plt.get_fignums()
+    ax = fig.axes[0]
+    texts = _texts(ax)
+    # input, two encoder layers, one decoder layer (the sub-models' own inputs are not repeated); 20 + 19 weights
+    for expected in ("Input", "Conv2D 2 filters 3×3, relu", "MaxPooling2D 2×2",
+                     "Conv2DTranspose 1 filter 3×3 stride 2, sigmoid", "8×8×1", "4×4×2   ← code", "total 39 weights"):
+        assert expected in texts, expected
+    assert "encoder" in texts and "decoder" in texts and ax.get_title() == "tiny"
+    boxes = [patch for patch in ax.patches if patch.get_width() > 0.5]
+    assert len(boxes) == 4
+    outlined = [box for box in boxes if box.get_linewidth() > 1]
+    assert len(outlined) == 1 and outlined[0].get_y() == pytest.approx(-3.42)  # the third row: the code
+    assert boxes[1].get_facecolor() != boxes[3].get_facecolor()  # encoder and decoder coloured apart
+
+
+def test_model_diagram_of_a_plain_model_and_on_given_axes():
+    import keras
+
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)], name="plain")
+    fig, ax = plt.subplots()
+    assert plotting.model_diagram(model, ax=ax, title="a line") is fig
+    assert "Dense 2 units, no activation" in _texts(ax) and "8" in _texts(ax) and ax.get_title() == "a line"
+    assert not any(patch.get_linewidth() > 1 for patch in ax.patches)  # no encoder, so no code to outline
+    plt.close(fig)
+
+
+def test_model_diagrams_puts_models_side_by_side_on_one_scale():
+    import keras
+
+    short = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    fig = plotting.model_diagrams({"tiny": _small_autoencoder(), "short": short})
+    assert [ax.get_title() for ax in fig.axes] == ["tiny", "short"]
+    assert fig.axes[0].get_ylim() == fig.axes[1].get_ylim()
 
 
 def test_error_histogram_figure_draws_each_group_and_the_threshold():
@@ -178,60 +242,6 @@ def test_roc_figure_has_curve_diagonal_and_operating_point():
 
 
 
-def test_model_diagram_without_graphviz_returns_a_hint(monkeypatch):
-    import shutil
-
-    import keras
-    from IPython.display import Markdown
-
-    monkeypatch.setattr(shutil, "which", lambda name: None)
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
-    note = plotting.model_diagram(model)
-    assert isinstance(note, Markdown) and "pip install pydot" in note.data and "graphviz" in note.data
-
-
-def test_model_diagram_with_graphviz_returns_the_png(monkeypatch):
-    import importlib.util
-    import shutil
-
-    import keras
-    from IPython.display import Image
-
-    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
-    calls = {}
-
-    def fake_plot_model(model, to_file, **kwargs):
-        calls.update(kwargs, model=model)
-        with open(to_file, "wb") as file:
-            file.write(png)
-
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object() if name == "pydot" else real_find_spec(name, *a))
-    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/dot")
-    monkeypatch.setattr(keras.utils, "plot_model", fake_plot_model)
-    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
-    image = plotting.model_diagram(model)
-    assert isinstance(image, Image) and image.data == png
-    assert calls["model"] is model and calls["show_shapes"] is True
-
-
-def test_model_diagram_reports_a_drawing_failure(monkeypatch):
-    import importlib.util
-    import shutil
-
-    import keras
-
-    def broken_plot_model(model, to_file, **kwargs):
-        raise OSError("dot crashed")
-
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: object() if name == "pydot" else real_find_spec(name, *a))
-    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/dot")
-    monkeypatch.setattr(keras.utils, "plot_model", broken_plot_model)
-    note = plotting.model_diagram(keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)]))
-    assert "could not be drawn (OSError)" in note.data
-
-
 @pytest.mark.parametrize(
     "call, message",
     [
@@ -244,6 +254,8 @@ def test_model_diagram_reports_a_drawing_failure(monkeypatch):
         (lambda: plotting.roc_figure([0, 1], [0, 0.5, 1]), "one length"),
         (lambda: plotting.roc_figure([0, 2], [0, 1]), r"\[0, 1\]"),
         (lambda: plotting.model_diagram("not a model"), "keras.Model"),
+        (lambda: plotting.model_diagrams({}), "one or more titles"),
+        (lambda: plotting.model_diagrams({"a": "not a model"}), "keras.Model"),
     ],
 )
 def test_lecture03_bad_input_is_explained(call, message):
