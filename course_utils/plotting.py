@@ -334,7 +334,7 @@ def code_histograms_figure(codes: np.ndarray, coordinates: Sequence[int] | None 
     if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
         raise ValueError(f"bins must be an integer >= 2, got {bins!r}.")
     ncols = min(ncols, len(coordinates))
-    fig, axes = _new_figure(-(-len(coordinates) // ncols), ncols, width=2.3 * ncols, height=1.9 * -(-len(coordinates) // ncols))
+    fig, axes = _new_figure(-(-len(coordinates) // ncols), ncols, width=2.4 * ncols, height=2.1 * -(-len(coordinates) // ncols))
     for ax in axes.flat[len(coordinates) :]:
         ax.axis("off")
     for ax, c in zip(axes.flat, coordinates, strict=False):  # spare panels were switched off above
@@ -344,6 +344,8 @@ def code_histograms_figure(codes: np.ndarray, coordinates: Sequence[int] | None 
         grid = np.linspace(values.min() - std, values.max() + std, 200)
         ax.plot(grid, np.exp(-0.5 * ((grid - mean) / std) ** 2) / (std * np.sqrt(2 * np.pi)), color="tab:red", lw=1.2)
         ax.set_title(f"coordinate {c}", fontsize=9)
+        ax.set_xlabel("code value", fontsize=8)
+        ax.set_ylabel("density", fontsize=8)
         ax.tick_params(labelsize=7)
     fig.tight_layout()
     return fig
@@ -727,4 +729,47 @@ def history_panels(
     for ax, (title, metrics) in zip(axes[0], panels.items(), strict=True):
         history_figure(history, metrics=metrics, ax=ax, log_scale=title in log_scale)
         ax.set_title(title, fontsize=10)
+    return fig
+
+
+# --------------------------------------------------------------------------- lecture 02: views of an embedding
+
+
+def embedding_views_figure(
+    embedding: np.ndarray,
+    labels: np.ndarray,
+    pairs: Sequence[tuple[int, int]] = ((0, 1), (0, 2), (1, 2)),
+    title: str | None = None,
+) -> Figure:
+    """Return side-by-side 2-D scatters of an embedding's component ``pairs`` (0-based), coloured by label.
+
+    Flat views of a 3-D embedding (e.g. KernelPCA of codes) read better than one 3-D scatter: each panel is the
+    cloud seen along the one component it leaves out.
+    """
+    embedding = np.asarray(embedding, dtype=float)
+    if embedding.ndim != 2 or embedding.shape[1] < 2 or len(embedding) == 0:
+        raise ValueError(f"embedding must have shape (n, k) with k >= 2, got {embedding.shape}.")
+    labels = _labels(labels, len(embedding))
+    pairs = [tuple(pair) for pair in pairs]
+    valid = [
+        len(pair) == 2 and pair[0] != pair[1]
+        and all(not isinstance(i, bool) and isinstance(i, (int, np.integer)) and 0 <= i < embedding.shape[1] for i in pair)
+        for pair in pairs
+    ]
+    if not pairs or not all(valid):
+        raise ValueError(f"pairs must hold pairs of different component indices from 0 to {embedding.shape[1] - 1}, got {pairs!r}.")
+    fig, axes = _new_figure(1, len(pairs), width=3.6 * len(pairs), height=3.5)
+    for ax, (first, second) in zip(axes[0], pairs, strict=True):
+        for order, label in enumerate(np.unique(labels)):
+            chosen = labels == label
+            ax.scatter(embedding[chosen, first], embedding[chosen, second], s=5, alpha=0.5, linewidths=0,
+                       color=_label_colour(label, order), label=str(label))
+        ax.set_xlabel(f"component {first + 1}")
+        ax.set_ylabel(f"component {second + 1}")
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=7)
+    axes[0, 0].legend(fontsize=8, markerscale=3)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
     return fig

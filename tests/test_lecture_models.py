@@ -30,6 +30,13 @@ LECTURES_THAT_BUILD_MODELS = (
 
 # (lecture, expression evaluated after the lecture's model cells, the builder call later notebooks use)
 CASES = [
+    ("00_autoencoders_and_pca.ipynb", "build_linear_autoencoder()",
+     lambda: models.dense_autoencoder(input_shape=(784,), hidden_units=(), code_size=16, activation=None)),
+    ("01_dense_mnist_autoencoder.ipynb", "build_autoencoder()",
+     lambda: models.dense_autoencoder(input_shape=(784,), hidden_units=(500, 300), code_size=2)),
+    ("02_latent_space_and_generation.ipynb", "build_asymmetric_autoencoder()",
+     lambda: models.dense_autoencoder(input_shape=(28, 28), hidden_units=(256,), code_size=32, code_activation="tanh",
+                                      decoder_hidden_units=(256, 512), output_activation="sigmoid")),
     ("03_convolutional_fashion_mnist.ipynb", "autoencoder(small_conv_encoder(), small_conv_decoder())",
      lambda: models.conv_autoencoder()),
     ("03_convolutional_fashion_mnist.ipynb", "autoencoder(small_conv_encoder(), transpose_conv_decoder())",

@@ -104,6 +104,7 @@ def test_snapshots_histograms_and_embeddings():
     codes = np.random.default_rng(4).normal(size=(100, 6))
     hist = plotting.code_histograms_figure(codes, coordinates=[0, 2, 5], ncols=2)
     assert [ax.get_title() for ax in hist.axes if ax.axison] == ["coordinate 0", "coordinate 2", "coordinate 5"]
+    assert all(ax.get_xlabel() == "code value" and ax.get_ylabel() == "density" for ax in hist.axes if ax.axison)
     labels = np.repeat([1, 5], 50)
     flat = plotting.embedding_figure(codes[:, :2], labels, title="2-D")
     cube = plotting.embedding_figure(codes[:, :3], labels)
@@ -273,3 +274,28 @@ def test_history_panels_one_panel_per_group():
         plotting.history_panels(history, {"loss": ["loss"]}, log_scale=["code"])
     with pytest.raises(ValueError, match="metrics"):
         plotting.history_panels(history, {"loss": ["accuracy"]})
+
+
+# --------------------------------------------------------------------------- lecture 02: views of an embedding
+
+
+def test_embedding_views_figure_draws_one_labelled_panel_per_pair():
+    embedding = np.random.default_rng(5).normal(size=(60, 3))
+    labels = np.repeat([1, 5, 6], 20)
+    fig = plotting.embedding_views_figure(embedding, labels, pairs=[(0, 2), (1, 2)], title="side views")
+    assert [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes] == [("component 1", "component 3"), ("component 2", "component 3")]
+    assert [len(ax.collections) for ax in fig.axes] == [3, 3]
+    np.testing.assert_allclose(fig.axes[1].collections[0].get_offsets(), embedding[:20][:, [1, 2]])
+    assert [text.get_text() for text in fig.axes[0].get_legend().get_texts()] == ["1", "5", "6"]
+    assert not plt.get_fignums()
+
+
+@pytest.mark.parametrize(
+    "pairs, message",
+    [([], "pairs"), ([(0, 3)], "pairs"), ([(1, 1)], "pairs"), ([(0, 1, 2)], "pairs"), ([(True, 1)], "pairs")],
+)
+def test_embedding_views_figure_explains_bad_pairs(pairs, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.embedding_views_figure(np.zeros((4, 3)), np.zeros(4), pairs=pairs)
+    with pytest.raises(ValueError, match="embedding must have shape"):
+        plotting.embedding_views_figure(np.zeros((4, 1)), np.zeros(4))
