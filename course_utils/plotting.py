@@ -110,10 +110,11 @@ def history_figure(
     metrics: Sequence[str] | None = None,
     ax: Axes | None = None,
     log_scale: bool = False,
+    ylabel: str = "loss",
 ) -> Figure:
     """Return a figure of training curves (loss and, when present, ``val_loss``) against the epoch.
 
-    ``history`` is a ``keras.callbacks.History`` or its ``.history`` dict.
+    ``history`` is a ``keras.callbacks.History`` or its ``.history`` dict; ``ylabel`` names what the loss measures.
     """
     logs = getattr(history, "history", history)
     if not isinstance(logs, Mapping) or not logs:
@@ -131,7 +132,7 @@ def history_figure(
         values = list(logs[metric])
         ax.plot(range(1, len(values) + 1), values, marker="o" if len(values) < 30 else None, ms=3, label=metric)
     ax.set_xlabel("epoch")
-    ax.set_ylabel("value")
+    ax.set_ylabel(ylabel)
     if log_scale:
         ax.set_yscale("log")
     ax.legend()

@@ -35,6 +35,8 @@ def test_history_figure_from_dict_and_on_given_axes():
     history = {"loss": [0.3, 0.2, 0.1], "val_loss": [0.35, 0.25, 0.2]}
     fig = plotting.history_figure(history)
     assert [line.get_label() for line in fig.axes[0].lines] == ["loss", "val_loss"]
+    assert fig.axes[0].get_ylabel() == "loss"
+    assert plotting.history_figure(history, ylabel="MSE per pixel").axes[0].get_ylabel() == "MSE per pixel"
     fig2, ax = plt.subplots()
     assert plotting.history_figure(history, metrics=["loss"], ax=ax) is fig2
     plt.close(fig2)
