@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
+from matplotlib.ticker import MaxNLocator
 
 from course_utils._validate import check_int
 
@@ -348,6 +349,7 @@ def code_histograms_figure(codes: np.ndarray, coordinates: Sequence[int] | None 
         ax.set_xlabel("code value", fontsize=8)
         ax.set_ylabel("density", fontsize=8)
         ax.tick_params(labelsize=7)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=3))  # a nearly constant coordinate gets long tick labels
     fig.tight_layout()
     return fig
 
