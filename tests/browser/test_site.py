@@ -14,8 +14,8 @@ import re
 import subprocess
 import sys
 import threading
-from types import SimpleNamespace
 from pathlib import Path
+from types import SimpleNamespace
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import pytest
@@ -47,6 +47,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        """A browser that closes a connection early (e.g. after a favicon 404) is no error of the site."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The site built once for the session from the committed notebooks (a subprocess, as a reader runs it)."""
@@ -62,7 +69,7 @@ def site(tmp_path_factory) -> Path:
 def site_url(site):
     """The built site served by a private HTTP server on 127.0.0.1 and a free port."""
     handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
