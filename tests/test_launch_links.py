@@ -80,7 +80,7 @@ def test_the_tool_updates_copies_once_and_then_finds_nothing_to_do(tmp_path):
         assert launch_links.colab_url(relative) in first.source and launch_links.binder_url(relative) in first.source
         code = [cell for cell in notebook.cells if cell.cell_type == "code"]
         assert code[0].source.startswith(launch_links.colab_snippet())
-        assert code[0].source.count("pip install") == 1
+        assert code[0].source.count("\"pip\", \"install\"") == 1
         assert sum("launch-links" in cell.metadata.get("tags", []) for cell in notebook.cells) == 1
 
 
@@ -117,3 +117,21 @@ def test_the_command_line_check_fails_on_a_stale_copy(tmp_path):
     assert result.returncode == 1 and "out of date" in result.stdout
     assert launch_links.main(["--root", str(root)]) == 0
     assert launch_links.main(["--root", str(root), "--check"]) == 0
+
+
+def test_an_exercise_generated_from_an_updated_solution_is_up_to_date(tmp_path):
+    from course_utils import exercises
+
+    root = _copy_course(tmp_path)
+    solution = next((root / "solutions").glob("*.ipynb"))
+    launch_links.process([solution], root, check=False)
+    exercise = exercises.make_exercise(nbformat.read(solution, as_version=4), f"solutions/{solution.name}").notebook
+    assert not launch_links.update_notebook(exercise, f"exercises/{solution.name}"), "the generator's copy needs no change"
+    text = next(cell.source for cell in exercise.cells if "launch-links" in cell.metadata.get("tags", []))
+    for folder in ("exercises", "solutions"):
+        assert launch_links.colab_url(f"{folder}/{solution.name}") in text
+
+
+def test_a_lecture_links_to_itself_only():
+    text = launch_links.launch_markdown("notebooks/01_dense_mnist_autoencoder.ipynb")
+    assert text.count("https://") == 2 and text.count("01_dense_mnist_autoencoder.ipynb") == 2

@@ -16,7 +16,7 @@ MAX_BYTES = 1_000_000
 
 
 def _colab_snippet() -> str:
-    """The Colab-only install lines that tools/launch_links.py writes: the one `pip install` a notebook may hold."""
+    """The Colab-only install lines that tools/launch_links.py writes: the one install a notebook may hold."""
     spec = importlib.util.spec_from_file_location("launch_links", ROOT / "tools" / "launch_links.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -66,7 +66,8 @@ def test_small_and_free_of_path_hacks(path):
     if first_code is not None:  # the Colab-only install is allowed once, at the top of the first code cell
         sources[first_code] = sources[first_code].removeprefix(COLAB_SNIPPET)
     source = "\n".join(sources)
-    assert "sys.path" not in source and "tf.compat.v1" not in source and "pip install" not in source
+    assert "sys.path" not in source and "tf.compat.v1" not in source
+    assert not re.search(r"pip install|%pip|!pip|\"pip\", \"install\"", source), f"{path.name} installs packages"
 
 
 @pytest.mark.parametrize("path", EXERCISES, ids=_ids(EXERCISES))

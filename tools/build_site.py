@@ -23,6 +23,7 @@ import sys
 import time
 from pathlib import Path
 
+import launch_links  # tools/launch_links.py: this script's folder is on sys.path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,6 +86,12 @@ def stage_notebook(notebook: nbformat.NotebookNode, depth: int = 1) -> list[str]
     return pictures
 
 
+def own_launch_links(notebook: nbformat.NotebookNode, path: str) -> None:
+    """On the site, a page's launch cell links to that page's notebook only (not to its exercise/solution partner)."""
+    if any(launch_links.CELL_ID in cell.metadata.get("tags", []) for cell in notebook.cells):
+        launch_links.update_notebook(notebook, path, pair=False)
+
+
 def stage(root: Path, source: Path) -> None:
     """Write the pages to build from into ``source`` (emptied first)."""
     if source.exists():
@@ -95,6 +102,7 @@ def stage(root: Path, source: Path) -> None:
         (source / folder).mkdir()
         for path in sorted((root / folder).glob("*.ipynb")):
             notebook = nbformat.read(path, as_version=4)
+            own_launch_links(notebook, f"{folder}/{path.name}")
             for picture in stage_notebook(notebook):
                 shutil.copy2(root / "docs" / picture, source / "docs" / picture)
             nbformat.write(notebook, source / folder / path.name)

@@ -8,7 +8,9 @@ Everything is generated from ONE setting, the repository URL in pyproject.toml's
 ("Repository"), so a fork changes that one line and runs this script again. Each notebook gets
 
 * a markdown cell at the top (id and tag ``launch-links``) linking to that notebook's own path on
-  Colab and Binder (Binder builds the repository's environment.yml);
+  Colab and Binder (Binder builds the repository's environment.yml); an exercise and its solution
+  share one cell that links to both, so the exercise generator, which copies the solution's cells,
+  keeps it right (run this script, then `python -m course_utils.exercises build`);
 * at the top of its first code cell, an install of the course package that runs only on Colab, where
   ``google.colab`` is imported, and is a no-op everywhere else.
 
@@ -30,12 +32,16 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDERS = ("notebooks", "solutions", "exercises")
+PAIRED = ("exercises", "solutions")  # an exercise and its solution share one launch cell
 BRANCH = "main"
 CELL_ID = "launch-links"
 COLAB = "https://colab.research.google.com"
 BINDER = "https://mybinder.org"
 _GITHUB = re.compile(r"^https://github\.com/(?P<owner>[\w.-]+)/(?P<name>[\w.-]+?)(?:\.git)?/?$")
-_SNIPPET = re.compile(r'\Aimport sys\n\nif "google\.colab" in sys\.modules:[^\n]*\n    %pip install [^\n]*\n(\n|\Z)')
+_SNIPPET = re.compile(
+    r'\Aimport subprocess\nimport sys\n\nif "google\.colab" in sys\.modules:[^\n]*\n'
+    r'(    [^\n]*\n)*?    subprocess\.run\(\[sys\.executable, "-m", "pip"[^\n]*\n(\n|\Z)'
+)
 
 
 def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
@@ -66,11 +72,25 @@ def binder_url(path: str, url: str | None = None) -> str:
     return f"{BINDER}/v2/gh/{owner}/{name}/{BRANCH}?labpath={quote(path, safe='')}"
 
 
-def launch_markdown(path: str, url: str | None = None) -> str:
-    """Return the text of the launch-links cell for the notebook at ``path``."""
+def launch_markdown(path: str, url: str | None = None, pair: bool | None = None) -> str:
+    """Return the text of the launch-links cell for the notebook at ``path``.
+
+    An exercise and its solution share one text that links to both (``pair``, the default for those
+    two folders): the exercise generator copies the solution's cell into the exercise unchanged.
+    """
+    folder, _, name = path.rpartition("/")
+    if pair is None:
+        pair = folder in PAIRED
+    if not pair:
+        return (
+            f"[Open in Colab]({colab_url(path, url)}) · [Launch Binder]({binder_url(path, url)}) "
+            "· or run it in your own JupyterLab (see the README)"
+        )
+    exercise, solution = f"{PAIRED[0]}/{name}", f"{PAIRED[1]}/{name}"
     return (
-        f"[Open in Colab]({colab_url(path, url)}) · [Launch Binder]({binder_url(path, url)}) "
-        "· or run it in your own JupyterLab (see the README)"
+        f"**The exercise:** [Open in Colab]({colab_url(exercise, url)}) · [Launch Binder]({binder_url(exercise, url)}) "
+        f"— **its solution:** [Open in Colab]({colab_url(solution, url)}) · [Launch Binder]({binder_url(solution, url)}) "
+        "— or run them in your own JupyterLab (see the README)"
     )
 
 
@@ -78,24 +98,41 @@ def colab_snippet(url: str | None = None) -> str:
     """Return the lines that start the first code cell: install the course package on Colab only."""
     url = url or repository_url()
     package = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["name"]
+    # Plain Python, not %pip: the exercise generator and the tests parse the cells as Python.
     return (
-        "import sys\n\n"
+        "import subprocess\nimport sys\n\n"
         'if "google.colab" in sys.modules:  # on Colab only: install the course helpers (Colab has TensorFlow and Keras)\n'
-        f'    %pip install -q --no-deps "{package} @ git+{url}.git@{BRANCH}"\n\n'
+        f'    course = "{package} @ git+{url}.git@{BRANCH}"\n'
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", course], check=True)\n\n'
     )
 
 
-def update_notebook(notebook: nbformat.NotebookNode, path: str, url: str | None = None) -> bool:
-    """Put the launch cell and the Colab install lines for ``path`` into ``notebook``; return whether it changed."""
+def _is_launch_cell(cell: nbformat.NotebookNode) -> bool:
+    return cell.get("id") == CELL_ID or CELL_ID in cell.metadata.get("tags", [])
+
+
+def update_notebook(notebook: nbformat.NotebookNode, path: str, url: str | None = None, pair: bool | None = None) -> bool:
+    """Put the launch cell and the Colab install lines for ``path`` into ``notebook``; return whether it changed.
+
+    A launch cell already there is rewritten where it stands (the exercise generator puts its note above
+    it); a notebook without one gets it as its first cell.
+    """
     url = url or repository_url()
     before = nbformat.writes(notebook)
-    cells = [cell for cell in notebook.cells if cell.get("id") != CELL_ID and CELL_ID not in cell.metadata.get("tags", [])]
-    cell = nbformat.v4.new_markdown_cell(launch_markdown(path, url), metadata={"tags": [CELL_ID]})
-    if notebook.get("nbformat_minor", 0) >= 5:
-        cell.id = CELL_ID
+    text = launch_markdown(path, url, pair)
+    found = [i for i, cell in enumerate(notebook.cells) if _is_launch_cell(cell)]
+    if found:
+        cell = notebook.cells[found[0]]
+        cell.source = text
+        cell.metadata["tags"] = [*[t for t in cell.metadata.get("tags", []) if t != CELL_ID], CELL_ID]
+        notebook.cells = [c for i, c in enumerate(notebook.cells) if i not in found[1:]]
     else:
-        del cell["id"]
-    notebook.cells = [cell, *cells]
+        cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": [CELL_ID]})
+        if notebook.get("nbformat_minor", 0) >= 5:
+            cell.id = CELL_ID
+        else:
+            del cell["id"]
+        notebook.cells.insert(0, cell)
     code = [c for c in notebook.cells if c.cell_type == "code"]
     if code:
         code[0].source = colab_snippet(url) + _SNIPPET.sub("", code[0].source, count=1)
