@@ -3,7 +3,8 @@
 
 Each page must load without a console error, show every image, typeset every formula, link only to
 pages and anchors that exist, and (for a notebook page) launch that page's own notebook on Colab and
-Binder. Screenshots of the landing page and of lecture 01 are saved for the README (docs/site_*.png).
+Binder. Screenshots of the landing page and of lecture 01 are saved in the screenshot folder printed at the
+end of the run; copies of them are the README's docs/site_landing.png and docs/site_lecture.png.
 """
 
 from __future__ import annotations
