@@ -1,0 +1,137 @@
+"""tools/launch_links.py: every notebook links to its own path on Colab and Binder, and installs the course
+package on Colab only; the links come from the one repository URL in pyproject.toml."""
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+TOOL = ROOT / "tools" / "launch_links.py"
+_spec = importlib.util.spec_from_file_location("launch_links", TOOL)
+launch_links = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(launch_links)
+NOTEBOOKS = launch_links.default_paths(ROOT)
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(TOOL), *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_every_notebook_has_up_to_date_launch_links(capsys):
+    status = launch_links.main(["--check"])
+    assert status == 0, f"run `python tools/launch_links.py`:\n{capsys.readouterr().out}"
+
+
+def test_there_are_notebooks_to_check():
+    assert {p.parent.name for p in NOTEBOOKS} == {"notebooks", "solutions", "exercises"}
+
+
+def test_the_links_open_the_notebooks_own_path():
+    url = "https://github.com/someone/a-fork"
+    path = "notebooks/01_dense_mnist_autoencoder.ipynb"
+    assert launch_links.colab_url(path, url) == f"https://colab.research.google.com/github/someone/a-fork/blob/main/{path}"
+    assert launch_links.binder_url(path, url) == (
+        "https://mybinder.org/v2/gh/someone/a-fork/main?labpath=notebooks%2F01_dense_mnist_autoencoder.ipynb"
+    )
+    snippet = launch_links.colab_snippet(url)
+    assert 'if "google.colab" in sys.modules:' in snippet and "git+https://github.com/someone/a-fork.git@main" in snippet
+
+
+@pytest.mark.parametrize("url", ["https://gitlab.com/a/b", "github.com/a/b", "https://github.com/a"])
+def test_a_repository_url_that_is_not_github_is_refused(url):
+    with pytest.raises(ValueError, match="https://github.com/OWNER/NAME"):
+        launch_links.colab_url("notebooks/x.ipynb", url)
+
+
+def _copy_course(tmp_path: Path) -> Path:
+    """Copy lecture 01 and the smallest solution and exercise, without their launch cell and Colab lines."""
+    picks = [ROOT / "notebooks" / "01_dense_mnist_autoencoder.ipynb"]
+    picks += [min((ROOT / folder).glob("*.ipynb"), key=lambda p: p.stat().st_size) for folder in ("solutions", "exercises")]
+    for source in picks:
+        (tmp_path / source.parent.name).mkdir()
+        shutil.copy2(source, tmp_path / source.parent.name / source.name)
+    for path in launch_links.default_paths(tmp_path):
+        notebook = nbformat.read(path, as_version=4)
+        notebook.cells = [cell for cell in notebook.cells if "launch-links" not in cell.metadata.get("tags", [])]
+        for cell in notebook.cells:
+            cell.source = cell.source.removeprefix(launch_links.colab_snippet())
+        nbformat.write(notebook, path)
+    return tmp_path
+
+
+def test_the_tool_updates_copies_once_and_then_finds_nothing_to_do(tmp_path):
+    root = _copy_course(tmp_path)
+    paths = launch_links.default_paths(root)
+    launch_links.process(paths, root, check=False)
+    texts = {p: p.read_text() for p in paths}
+    assert launch_links.process(paths, root, check=True) == []
+    assert launch_links.process(paths, root, check=False) == []
+    assert {p: p.read_text() for p in paths} == texts, "a second run changed a notebook"
+    for path in paths:
+        notebook = nbformat.read(path, as_version=4)
+        relative = path.relative_to(root).as_posix()
+        first = notebook.cells[0]
+        assert first.cell_type == "markdown" and first.metadata["tags"] == ["launch-links"]
+        assert launch_links.colab_url(relative) in first.source and launch_links.binder_url(relative) in first.source
+        code = [cell for cell in notebook.cells if cell.cell_type == "code"]
+        assert code[0].source.startswith(launch_links.colab_snippet())
+        assert code[0].source.count("\"pip\", \"install\"") == 1
+        assert sum("launch-links" in cell.metadata.get("tags", []) for cell in notebook.cells) == 1
+
+
+def test_check_names_a_stale_notebook_and_a_changed_url_updates_every_link(tmp_path):
+    root = _copy_course(tmp_path)
+    paths = launch_links.default_paths(root)
+    launch_links.process(paths, root, check=False)
+    fork = "https://github.com/someone/a-fork"
+    stale = launch_links.process(paths, root, check=True, url=fork)
+    assert stale == paths
+    launch_links.process(paths, root, check=False, url=fork)
+    assert launch_links.process(paths, root, check=True, url=fork) == []
+    text = paths[0].read_text()
+    assert "someone/a-fork" in text and launch_links.repository_url() not in text
+
+
+def test_outputs_and_other_cells_are_left_alone(tmp_path):
+    root = _copy_course(tmp_path)
+    path = root / "notebooks" / "01_dense_mnist_autoencoder.ipynb"
+    before = nbformat.read(path, as_version=4)
+    launch_links.process([path], root, check=False)
+    after = nbformat.read(path, as_version=4)
+    assert len(after.cells) == len(before.cells) + 1
+    first_code = next(i for i, cell in enumerate(before.cells) if cell.cell_type == "code")
+    for index, (old, new) in enumerate(zip(before.cells, after.cells[1:], strict=True)):
+        assert new.get("outputs") == old.get("outputs") and new.get("execution_count") == old.get("execution_count")
+        expected = launch_links.colab_snippet() + old.source if index == first_code else old.source
+        assert new.source == expected
+
+
+def test_the_command_line_check_fails_on_a_stale_copy(tmp_path):
+    root = _copy_course(tmp_path)
+    result = _run("--root", str(root), "--check")
+    assert result.returncode == 1 and "out of date" in result.stdout
+    assert launch_links.main(["--root", str(root)]) == 0
+    assert launch_links.main(["--root", str(root), "--check"]) == 0
+
+
+def test_an_exercise_generated_from_an_updated_solution_is_up_to_date(tmp_path):
+    from course_utils import exercises
+
+    root = _copy_course(tmp_path)
+    solution = next((root / "solutions").glob("*.ipynb"))
+    launch_links.process([solution], root, check=False)
+    exercise = exercises.make_exercise(nbformat.read(solution, as_version=4), f"solutions/{solution.name}").notebook
+    assert not launch_links.update_notebook(exercise, f"exercises/{solution.name}"), "the generator's copy needs no change"
+    text = next(cell.source for cell in exercise.cells if "launch-links" in cell.metadata.get("tags", []))
+    for folder in ("exercises", "solutions"):
+        assert launch_links.colab_url(f"{folder}/{solution.name}") in text
+
+
+def test_a_lecture_links_to_itself_only():
+    text = launch_links.launch_markdown("notebooks/01_dense_mnist_autoencoder.ipynb")
+    assert text.count("https://") == 2 and text.count("01_dense_mnist_autoencoder.ipynb") == 2

@@ -1,0 +1,76 @@
+"""Sphinx configuration of the course website, built by `python tools/build_site.py` (see that file).
+
+Sphinx + MyST-NB + sphinx-book-theme: pure Python, every theme file, font and script is served from the
+built site itself (MathJax too, from the sphinx-mathjax-offline package), and nothing is executed.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import launch_links  # noqa: E402  (tools/ is not a package)
+
+REPOSITORY = launch_links.repository_url()
+
+project = "Autoencoders with Keras 3"
+html_title = project
+author = "the course authors"
+extensions = ["myst_nb"]
+exclude_patterns = ["_build", "**.ipynb_checkpoints"]
+
+# Notebooks are shown with the outputs they were committed with; nothing runs.
+nb_execution_mode = "off"
+nb_ipywidgets_js = {}  # no widget manager from a CDN; the explorers are shown as pictures instead
+myst_enable_extensions = ["dollarmath", "amsmath"]
+myst_heading_anchors = 3
+# Lecture 00 goes from its title (H1) straight to H3 sections; that is the notebook's choice, not an error here.
+suppress_warnings = ["myst.header"]
+
+# MathJax 3 from the site itself: the files come from the sphinx-mathjax-offline package (copied below).
+mathjax_path = "mathjax/tex-chtml.js"
+_MATHJAX_PARTS = ("tex-chtml.js", "a11y", "adaptors", "input", "output", "sre", "ui")
+
+html_theme = "sphinx_book_theme"
+html_theme_options = {
+    "repository_url": REPOSITORY,
+    "repository_branch": launch_links.BRANCH,
+    "path_to_docs": "",  # the staged pages keep the repository's layout: notebooks/00_x.ipynb, ...
+    "use_repository_button": True,
+    "use_download_button": True,
+    "launch_buttons": {
+        "colab_url": launch_links.COLAB,
+        "binderhub_url": launch_links.BINDER,
+        "notebook_interface": "jupyterlab",
+    },
+    "show_toc_level": 2,
+}
+html_show_sphinx = False
+# Without a default the theme logs "Got invalid theme mode" to the console on a first visit.
+html_context = {"default_mode": "auto"}
+html_last_updated_fmt = None
+
+
+def _copy_mathjax(app, exception) -> None:
+    """Copy the parts of MathJax 3 that a page can load into the built site's _static/mathjax."""
+    if exception is not None or app.builder.format != "html":
+        return
+    spec = importlib.util.find_spec("sphinx-mathjax-offline")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError('sphinx-mathjax-offline is missing: python -m pip install -e ".[dev]"')
+    source = Path(list(spec.submodule_search_locations)[0]) / "static" / "mathjax"
+    target = Path(app.outdir) / "_static" / "mathjax"
+    for part in _MATHJAX_PARTS:
+        if (source / part).is_dir():
+            shutil.copytree(source / part, target / part, dirs_exist_ok=True)
+        else:
+            target.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source / part, target / part)
+
+
+def setup(app):
+    app.connect("build-finished", _copy_mathjax)
