@@ -12,8 +12,18 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-import launch_links  # noqa: E402  (tools/ is not a package)
+
+
+def _load_tool(name: str):
+    """Import ``tools/<name>.py`` by its path: tools/ is maintainer scripts, not an installed package."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and the like look their module up by name
+    spec.loader.exec_module(module)
+    return module
+
+
+launch_links = _load_tool("launch_links")
 
 REPOSITORY = launch_links.repository_url()
 
