@@ -1,4 +1,4 @@
-"""Fixed image transformations for Exercise 9.1: shuffle the pixels, rotate, mirror.
+"""Fixed image transformations for exercise ex1 (transformations): shuffle the pixels, rotate, mirror.
 
 Every function takes a batch of images shaped ``(n, height, width)`` or ``(n, height, width, channels)``
 and returns a new array of the same shape and dtype, transforming all images at once (no Python loop
@@ -83,7 +83,7 @@ def _bilinear(canvas: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndar
 def rotate(images: np.ndarray, degrees: float) -> np.ndarray:
     """Return ``images`` rotated counter-clockwise by ``degrees`` about their centre, at their original size.
 
-    As Exercise 9.1 describes, each image is first extended with a black border wide enough to hold
+    As exercise ex1 describes, each image is first extended with a black border wide enough to hold
     any rotation, rotated there (bilinear interpolation), then cropped back to its original size; only
     the pixels that survive the crop are computed. Multiples of 90 degrees on square images give
     exactly ``np.rot90``.
