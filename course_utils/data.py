@@ -171,12 +171,17 @@ def _read_mnist_npz(path: Path) -> RawSplits:
     return _check_splits(path, arrays, _MNIST_SHAPES)
 
 
-def _download_mnist() -> RawSplits:
+def _keras_download(dataset: str, source: str) -> RawSplits:
+    """Return the splits of ``keras.datasets.<dataset>`` (downloaded by Keras), checked like a file named ``source``."""
     import keras
 
-    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    (x_train, y_train), (x_test, y_test) = getattr(keras.datasets, dataset).load_data()
     arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
-    return _check_splits("keras download of mnist.npz", arrays, _MNIST_SHAPES)
+    return _check_splits(source, arrays, _MNIST_SHAPES)
+
+
+def _download_mnist() -> RawSplits:
+    return _keras_download("mnist", "keras download of mnist.npz")
 
 
 def _mnist_raw() -> RawSplits:
@@ -256,11 +261,7 @@ def _read_fashion_dir(folder: Path) -> RawSplits:
 
 
 def _download_fashion_mnist() -> RawSplits:
-    import keras
-
-    (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
-    arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
-    return _check_splits("keras download of fashion-mnist", arrays, _MNIST_SHAPES)
+    return _keras_download("fashion_mnist", "keras download of fashion-mnist")
 
 
 def _fashion_raw() -> RawSplits:
