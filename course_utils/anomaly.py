@@ -15,7 +15,7 @@ import numpy as np
 from sklearn.metrics import roc_auc_score, roc_curve
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
-from course_utils._validate import check_int, is_int
+from course_utils._validate import check_int, is_int, is_number
 
 
 def _check_classes(held_out: int | Iterable[int], labels: np.ndarray) -> tuple[int, ...]:
@@ -95,7 +95,7 @@ def threshold_for_false_alarms(normal_scores: np.ndarray, rate: float) -> float:
     normal_scores = np.asarray(normal_scores, dtype=np.float64).ravel()
     if normal_scores.size == 0:
         raise ValueError("normal_scores must hold at least one score.")
-    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating)) or not 0.0 < rate < 1.0:
+    if not is_number(rate) or not 0.0 < rate < 1.0:
         raise ValueError(f"rate must be a fraction strictly between 0 and 1, got {rate!r}.")
     return float(np.quantile(normal_scores, 1.0 - rate))
 

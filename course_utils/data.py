@@ -231,7 +231,8 @@ def load_mnist(
     Images are ``float32`` in ``[0, 1]`` with shape ``(n, 28, 28)``; labels are ``int64``.
     ``digits=(1, 5, 6)`` keeps only those digits (18,081 training and 2,985 test images).
     """
-    return _select(_mnist_raw(), _check_labels("digits", digits))
+    chosen = _check_labels("digits", digits)  # before any data is read
+    return _select(_mnist_raw(), chosen)
 
 
 # --------------------------------------------------------------------------- Fashion-MNIST
@@ -282,7 +283,8 @@ def load_fashion_mnist(
 
     ``classes`` optionally keeps only those class indices; their names are ``FASHION_MNIST_CLASSES``.
     """
-    return _select(_fashion_raw(), _check_labels("classes", classes))
+    chosen = _check_labels("classes", classes)  # before any data is read
+    return _select(_fashion_raw(), chosen)
 
 
 # --------------------------------------------------------------------------- Olivetti faces

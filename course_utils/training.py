@@ -28,7 +28,7 @@ import keras
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
-from course_utils._validate import check_int
+from course_utils._validate import check_int, is_number
 from course_utils.config import is_quick
 from course_utils.progress import TrainingProgress
 
@@ -73,9 +73,9 @@ def cosine_decay_adam(
     epochs = check_int("epochs", epochs, 1)
     n_samples = check_int("n_samples", n_samples, 1)
     batch_size = check_int("batch_size", batch_size, 1)
-    if not isinstance(peak_learning_rate, (int, float)) or not 0 < peak_learning_rate < 1:
+    if not is_number(peak_learning_rate) or not 0 < peak_learning_rate < 1:
         raise ValueError(f"peak_learning_rate must be a number between 0 and 1, got {peak_learning_rate!r}.")
-    if isinstance(final_fraction, bool) or not isinstance(final_fraction, (int, float)) or not 0 <= final_fraction <= 1:
+    if not is_number(final_fraction) or not 0 <= final_fraction <= 1:
         raise ValueError(f"final_fraction must be a number from 0 to 1, got {final_fraction!r}.")
     steps = epochs * -(-n_samples // batch_size)  # batches per epoch, rounded up
     schedule = keras.optimizers.schedules.CosineDecay(float(peak_learning_rate), decay_steps=steps, alpha=float(final_fraction))

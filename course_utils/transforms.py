@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from course_utils._validate import check_int
+from course_utils._validate import check_int, is_number
 
 
 def _check_images(images: np.ndarray) -> np.ndarray:
@@ -89,9 +89,7 @@ def rotate(images: np.ndarray, degrees: float) -> np.ndarray:
     exactly ``np.rot90``.
     """
     array = _check_images(images)
-    if isinstance(degrees, bool) or not isinstance(degrees, (int, float, np.integer, np.floating)) or not math.isfinite(
-        degrees
-    ):
+    if not is_number(degrees):
         raise ValueError(f"degrees must be a finite number, got {degrees!r}.")
     height, width = array.shape[1:3]
     work = array[..., None] if array.ndim == 3 else array
