@@ -2,32 +2,22 @@
 
     python benchmarks/exercises.py            # with a fresh, empty weight cache: every model is trained
     python benchmarks/exercises.py --warm     # reuse COURSE_CACHE_DIR: reads the numbers of an earlier run
+    python benchmarks/exercises.py --quick    # quick mode: checks in minutes that the script still works
 
-Runs in full mode whatever COURSE_QUICK says and needs the data (COURSE_DATA_DIR or a download). Each
-solution notebook is executed top to bottom on a fresh kernel (as tools/execute_notebook.py does, but the
-file is not rewritten); then one extra cell asks the kernel for the numbers the notebook computed, so the
-table below is exactly what the notebooks show. It prints the test MSE per model and transformation
-(Exercise 9.1), the number generator's autoencoder error and self-check, the denoising MSEs, the
-pretraining accuracies, and each notebook's wall time.
+Needs the data (COURSE_DATA_DIR or a download). Each solution notebook is executed top to bottom on a fresh
+kernel and then asked for the numbers it computed (benchmarks/notebook_runs.py), so the table below is exactly
+what the notebooks show. It prints the test MSE per model and transformation (ex1), the number generator's
+autoencoder error and self-check (ex2), the denoising MSEs (ex3), the pretraining accuracies (ex4), and each
+notebook's wall time.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import sys
-import tempfile
-import time
-from pathlib import Path
 
-import nbformat
 import numpy as np
-from nbclient import NotebookClient
-
-ROOT = Path(__file__).resolve().parents[1]
-MARK = "BENCHMARK-JSON:"
+from notebook_runs import ROOT, add_arguments, benchmark_environment, read_from_kernel
 
 # What to read from each notebook's kernel once it has run (a JSON-able expression).
 PROBES = {
@@ -40,18 +30,6 @@ PROBES = {
     "ex3_denoising.ipynb": "{'noisy': mse_noisy, 'pca64': mse_pca, 'denoised': mse_denoised, 'sigma': NOISE_SIGMA}",
     "ex4_pretraining.ipynb": "{f'{n}|{int(pre)}': accuracies[n, pre] for (n, pre) in accuracies}",
 }
-
-
-def run_notebook(path: Path, probe: str) -> tuple[dict, float]:
-    """Execute ``path`` on a fresh kernel, evaluate ``probe`` in it, and return (its value, wall seconds)."""
-    notebook = nbformat.read(path, as_version=4)
-    notebook.cells.append(nbformat.v4.new_code_cell(f"import json\nprint({MARK!r} + json.dumps({probe}))"))
-    client = NotebookClient(notebook, timeout=3600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
-    start = time.perf_counter()
-    client.execute()
-    seconds = time.perf_counter() - start
-    text = "".join(out.get("text", "") for out in notebook.cells[-1].outputs if out.output_type == "stream")
-    return json.loads(text.split(MARK, 1)[1]), seconds
 
 
 def report(name: str, numbers: dict) -> None:
@@ -76,24 +54,14 @@ def report(name: str, numbers: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--warm", action="store_true", help="reuse COURSE_CACHE_DIR instead of a fresh, empty cache")
+    add_arguments(parser)
     parser.add_argument("notebooks", nargs="*", help="solution notebook names (default: all four)")
     args = parser.parse_args(argv)
-    os.environ["COURSE_QUICK"] = "0"  # the kernels inherit the environment
-    os.environ.setdefault("MPLBACKEND", "Agg")
-    scratch = None if args.warm else tempfile.TemporaryDirectory(prefix="exercise-benchmark-cache-")
-    if scratch is not None:
-        os.environ["COURSE_CACHE_DIR"] = scratch.name
-    print(f"Exercises benchmark, full mode, {platform.machine()} with {os.cpu_count()} CPU cores, "
-          f"{'warm' if args.warm else 'cold (empty)'} weight cache, {time.strftime('%Y-%m-%d')}")
-    try:
+    with benchmark_environment(args, "Exercises benchmark"):
         for name in args.notebooks or list(PROBES):
-            numbers, seconds = run_notebook(ROOT / "solutions" / name, PROBES[name])
+            numbers, seconds = read_from_kernel(ROOT / "solutions" / name, PROBES[name])
             print(f"\n{name}: {seconds / 60:.1f} min wall time")
             report(name, numbers)
-    finally:
-        if scratch is not None:
-            scratch.cleanup()
     return 0
 
 

@@ -3,7 +3,7 @@
     python benchmarks/lecture00_02.py
 
 Needs the data (COURSE_DATA_DIR or a download) and runs in full mode whatever COURSE_QUICK says. Everything is
-trained from scratch with the lectures' settings (no weight cache), so the times are real. Goals (issue 4):
+trained from scratch with the lectures' settings (no weight cache), so the times are real. Goals:
 
 * linear autoencoder with a 16-number code: test MSE / PCA-16 test MSE <= 1.01;
 * decoding a 20 x 20 grid of 2-D codes with one batched predict call is >= 20x faster than one call per code;

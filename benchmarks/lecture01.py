@@ -3,8 +3,8 @@
     python benchmarks/lecture01.py
 
 Needs the data (COURSE_DATA_DIR or a download) and runs in full mode whatever COURSE_QUICK says. It trains
-from scratch (no weight cache) so the seconds per epoch are real. Goal (issue 3): test MSE <= 0.0255 within
-10 epochs; the seed lecture reports 0.0263, PCA with 2 components gives 0.0430.
+from scratch (no weight cache) so the seconds per epoch are real. Goal: test MSE <= 0.0255 within
+10 epochs; the source lecture reports 0.0263, PCA with 2 components gives 0.0430.
 """
 
 from __future__ import annotations

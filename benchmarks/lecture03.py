@@ -1,132 +1,120 @@
 """Benchmark for lecture 03: convolutional autoencoders on Fashion-MNIST and anomaly detection.
 
-    COURSE_CACHE_DIR=... python benchmarks/lecture03.py               # the results table (shares the notebook's cache)
-    python benchmarks/lecture03.py --cpu-time                         # also: CPU seconds of one fresh epoch per model
+    python benchmarks/lecture03.py               # fresh, empty weight cache: every model is trained and timed
+    python benchmarks/lecture03.py --warm        # reuse COURSE_CACHE_DIR: models trained before are loaded
+    python benchmarks/lecture03.py --cpu-time    # also: wall and CPU seconds of one fresh epoch per model
+    python benchmarks/lecture03.py --quick       # quick mode: checks in minutes that the script still works
 
-Runs in full mode whatever COURSE_QUICK says. Trains, in one run, every model of
-notebooks/03_convolutional_fashion_mnist.ipynb with the notebook's exact settings (Adam, MSE, 25 epochs, batch 128,
-validation on the test set) through the weight cache, so a later full run of the notebook with the same
-COURSE_CACHE_DIR loads the weights instead of training. Keep the settings below in step with the notebook.
+Executes notebooks/03_convolutional_fashion_mnist.ipynb on a fresh kernel (full mode) and reads the numbers from
+its kernel (benchmarks/notebook_runs.py); the models and their training settings live in the notebook only.
 
 Prints, per model: weights, seconds per epoch (training plus the validation pass, as recorded when the model was
-trained; a model loaded from the cache is marked so) and test MSE after 25 epochs, next to PCA-64; then the AUC of
-the anomaly detector trained without one class. Goals (issue 5): a convolutional autoencoder with a 64-value code
-below PCA-64 and below the dense-64 model in the same run; AUC >= 0.85 on the held-out class.
+trained; a model loaded from the cache is marked so) and test MSE, next to PCA-64; then the anomaly detector's AUC
+on the held-out class. Goals: a convolutional autoencoder with a 64-value code below PCA-64 and below the dense-64
+model in the same run; AUC >= 0.85 on the held-out class.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import platform
+import sys
+
+from notebook_runs import ROOT, add_arguments, benchmark_environment, read_from_kernel
+
+NOTEBOOK = ROOT / "notebooks" / "03_convolutional_fashion_mnist.ipynb"
+# benchmark label -> (the notebook's model variable, its fit_or_load result)
+MODELS = {
+    "dense-64": ("dense_64", "dense_fit"),
+    "conv small (source lecture)": ("conv_small", "small_fit"),
+    "conv small, Conv2DTranspose": ("conv_transpose", "transpose_fit"),
+    "conv wide, dense code": ("conv_wide", "wide_fit"),
+}
+AUC_GOAL = 0.85
+
+HELPERS = """\
+def _fit_numbers(fit):
+    return {"seconds": fit.train_seconds, "epochs": len(fit.history["loss"]), "from_cache": fit.from_cache}
+
+
+def _model_numbers(model, fit):
+    mse = float(np.mean((model.predict(x_test, verbose=0) - x_test) ** 2))
+    return {"weights": model.count_params(), "test_mse": mse, **_fit_numbers(fit)}
+"""
+# One fresh epoch of each architecture with the notebook's compile and fit settings (a re-initialised copy).
+CPU_TIME_HELPER = """\
+import os
 import time
 
-os.environ["COURSE_QUICK"] = "0"
-
-import course_utils  # first: imports TensorFlow quietly and with its oneDNN kernels on
-
-# isort: split
 import keras
-import numpy as np
-
-from course_utils import anomaly, baselines, data, models
-from course_utils.reporting import markdown_table
-from course_utils.training import FitResult, fit_or_load
-
-EPOCHS, BATCH_SIZE, SEED = 25, 128, 42
-ANOMALY_EPOCHS, HELD_OUT, FALSE_ALARM_RATE = 10, 8, 0.05
-WIDE = dict(filters=(16, 32), decoder_filters=(32, 16), downsampling="stride", upsampling="transpose", code_size=64)
-
-# cache name -> how the notebook builds the model (the seed is reset before each build, as in the notebook)
-MODELS = {
-    "lecture03-dense-64": ("dense-64", lambda: models.dense_autoencoder(
-        input_shape=(28, 28, 1), hidden_units=(), code_size=64, code_activation="relu", output_activation="sigmoid")),
-    "lecture03-conv-small": ("conv small (seed)", lambda: models.conv_autoencoder()),
-    "lecture03-conv-transpose": ("conv small, Conv2DTranspose", lambda: models.conv_autoencoder(upsampling="transpose")),
-    "lecture03-conv-wide": ("conv wide, dense code", lambda: models.conv_autoencoder(**WIDE)),
-}
 
 
-def build(factory) -> keras.Model:
-    course_utils.seed_everything(SEED)
-    model = factory()
-    model.compile(optimizer="adam", loss="mse")
-    return model
+def _one_epoch(model):
+    fresh = keras.models.clone_model(model)
+    fresh.compile_from_config(model.get_compile_config())
+    fresh.fit(x_train[:1280], x_train[:1280], **{**fit_settings, "epochs": 1, "validation_data": None}, verbose=0)
+    load, wall, cpu = os.getloadavg()[0], time.perf_counter(), time.process_time()
+    fresh.fit(x_train, x_train, **{**fit_settings, "epochs": 1}, verbose=0)
+    return {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu, "load": load}
+"""
 
 
-def per_epoch(result: FitResult) -> float:
-    return result.train_seconds / len(result.history["loss"])
-
-
-def cpu_time_per_epoch(x_train: np.ndarray, x_test: np.ndarray) -> None:
-    """Print wall and CPU seconds of one fresh epoch (with the validation pass) per model: CPU time hardly depends
-    on what else the machine is running, so it estimates the cost on an idle machine (about CPU time / 2 on 2 cores)."""
-    print("\n| model | wall s/epoch | CPU s/epoch | load average |\n| --- | ---: | ---: | ---: |")
-    for label, factory in MODELS.values():
-        model = build(factory)
-        model.fit(x_train[:1280], x_train[:1280], epochs=1, batch_size=BATCH_SIZE, verbose=0)  # build and trace first
-        load, wall, cpu = os.getloadavg()[0], time.perf_counter(), time.process_time()
-        model.fit(x_train, x_train, epochs=1, batch_size=BATCH_SIZE, shuffle=True, validation_data=(x_test, x_test), verbose=0)
-        print(f"| {label} | {time.perf_counter() - wall:.1f} | {time.process_time() - cpu:.1f} | {load:.1f} |", flush=True)
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cpu-time", action="store_true", help="also time one fresh epoch per model (CPU seconds)")
-    args = parser.parse_args()
-    course_utils.seed_everything(SEED)
-    (x_train, y_train), (x_test, y_test) = data.load_fashion_mnist()
-    x_train, x_test = x_train[..., np.newaxis], x_test[..., np.newaxis]
-    fit_settings = dict(epochs=EPOCHS, batch_size=BATCH_SIZE, shuffle=True, validation_data=(x_test, x_test))
-    print(f"machine: {platform.machine()}, {os.cpu_count()} CPUs, device {course_utils.config.compute_device()}, "
-          f"keras {keras.__version__}, TF_ENABLE_ONEDNN_OPTS={os.environ.get('TF_ENABLE_ONEDNN_OPTS')}, "
-          f"load average {os.getloadavg()[0]:.1f}", flush=True)
-
-    start = time.perf_counter()
-    pca_mse = baselines.pca_reconstruction_error(x_train, x_test, 64)
-    rows = [["PCA-64", 64, None, None, pca_mse, f"fit in {time.perf_counter() - start:.0f} s"]]
-    total_training = 0.0
-    for name, (label, factory) in MODELS.items():
-        model = build(factory)
-        result = fit_or_load(model, name, x_train, x_train, **fit_settings)
-        test_mse = float(np.mean(anomaly.reconstruction_errors(model, x_test)))
-        total_training += result.train_seconds
-        rows.append([label, 64, model.count_params(), per_epoch(result), test_mse, "cached" if result.from_cache else "trained now"])
-        print(f"{label}: {result.describe()} test MSE {test_mse:.4f}", flush=True)
-
-    normal_train, _ = anomaly.split_by_class(x_train, y_train, HELD_OUT)
-    normal_test, _ = anomaly.split_by_class(x_test, y_test, HELD_OUT)
-    detector = build(lambda: models.conv_autoencoder(**WIDE))
-    detector_fit = fit_or_load(
-        detector, f"lecture03-detector-without-{HELD_OUT}", normal_train, normal_train,
-        epochs=ANOMALY_EPOCHS, batch_size=BATCH_SIZE, shuffle=True, validation_data=(normal_test, normal_test),
+def probe(cpu_time: bool) -> tuple[str, str]:
+    """Return (code, expression) that collect the benchmark's numbers in the notebook's kernel."""
+    models = ", ".join(f"{label!r}: _model_numbers({model}, {fit})" for label, (model, fit) in MODELS.items())
+    expression = (
+        f"{{'models': {{{models}}}, 'pca_mse': float(np.mean((pca_reconstructions - x_test) ** 2)),"
+        " 'anomaly': {'held_out': HELD_OUT, 'name': held_out_name, 'auc': curve.auc, 'threshold': threshold,"
+        " 'caught': caught, 'false_alarms': false_alarms, **_fit_numbers(detector_fit)}"
     )
-    total_training += detector_fit.train_seconds
-    scores = anomaly.reconstruction_errors(detector, x_test)
-    is_anomaly = y_test == HELD_OUT
-    auc = anomaly.roc(scores, is_anomaly).auc
-    threshold = anomaly.threshold_for_false_alarms(anomaly.reconstruction_errors(detector, normal_train), FALSE_ALARM_RATE)
-    caught, false_alarms = anomaly.detection_rates(scores, is_anomaly, threshold)
+    code = HELPERS
+    if cpu_time:
+        code += "\n" + CPU_TIME_HELPER
+        expression += ", 'cpu_time': {" + ", ".join(f"{label!r}: _one_epoch({model})" for label, (model, _) in MODELS.items()) + "}"
+    return code, expression + "}"
 
+
+def report(numbers: dict, seconds: float) -> None:
+    from course_utils.reporting import markdown_table  # after the environment is set: it imports TensorFlow
+
+    models, anomaly = numbers["models"], numbers["anomaly"]
+    epochs = {m["epochs"] for m in models.values()}
+    mse_header = f"test MSE after {'/'.join(map(str, sorted(epochs)))} epochs"
+    rows = [["PCA-64", 64, None, None, numbers["pca_mse"], ""]]
+    for label, m in models.items():
+        rows.append([label, 64, m["weights"], m["seconds"] / m["epochs"], m["test_mse"], "cached" if m["from_cache"] else "trained now"])
     print()
-    headers = ["model", "code size", "weights", "s/epoch", f"test MSE after {EPOCHS} epochs", "training"]
-    print(markdown_table(headers, rows, {"s/epoch": "{:.1f}", f"test MSE after {EPOCHS} epochs": "{:.4f}"}))
-    best = min(rows[2:], key=lambda row: row[4])
-    dense_mse = rows[1][4]
-    reached = best[4] < pca_mse and best[4] < dense_mse
-    print(f"\ngoal (64-value conv AE below PCA-64 {pca_mse:.4f} and dense-64 {dense_mse:.4f}): "
-          f"{'reached' if reached else 'NOT reached'} by '{best[0]}' with {best[4]:.4f}")
-    held_name = data.FASHION_MNIST_CLASSES[HELD_OUT]
-    print(f"\nanomaly detector (conv wide, {ANOMALY_EPOCHS} epochs on the 9 other classes, {per_epoch(detector_fit):.1f} s/epoch, "
-          f"{'cached' if detector_fit.from_cache else 'trained now'}): held-out class {HELD_OUT} ({held_name}), "
-          f"AUC {auc:.3f} (goal >= 0.85: {'reached' if auc >= 0.85 else 'NOT reached'}); threshold at {FALSE_ALARM_RATE:.0%} "
-          f"false alarms on normal training images catches {caught:.1%} of {held_name} test images, flags {false_alarms:.1%} "
-          f"of normal test images")
-    print(f"\nsum of training times (the notebook's cold-cache training cost): {total_training / 60:.1f} min; "
-          f"load average at the end {os.getloadavg()[0]:.1f}")
-    if args.cpu_time:
-        cpu_time_per_epoch(x_train, x_test)
+    print(markdown_table(["model", "code size", "weights", "s/epoch", mse_header, "training"], rows,
+                         {"s/epoch": "{:.1f}", mse_header: "{:.4f}"}))
+    best_label = min((label for label in models if label.startswith("conv")), key=lambda label: models[label]["test_mse"])
+    best, pca, dense = models[best_label]["test_mse"], numbers["pca_mse"], models["dense-64"]["test_mse"]
+    print(f"\ngoal (64-value conv AE below PCA-64 {pca:.4f} and dense-64 {dense:.4f}): "
+          f"{'reached' if best < pca and best < dense else 'NOT reached'} by '{best_label}' with {best:.4f}")
+    print(f"\nanomaly detector ({anomaly['epochs']} epochs on the other classes, {anomaly['seconds'] / anomaly['epochs']:.1f} s/epoch, "
+          f"{'cached' if anomaly['from_cache'] else 'trained now'}): held-out class {anomaly['held_out']} ({anomaly['name']}), "
+          f"AUC {anomaly['auc']:.3f} (goal >= {AUC_GOAL}: {'reached' if anomaly['auc'] >= AUC_GOAL else 'NOT reached'}); "
+          f"threshold {anomaly['threshold']:.4f} catches {anomaly['caught']:.1%} of the {anomaly['name']} test images and flags "
+          f"{anomaly['false_alarms']:.1%} of the normal test images")
+    training = sum(m["seconds"] for m in models.values()) + anomaly["seconds"]
+    print(f"\nnotebook wall time {seconds / 60:.1f} min, of which training {training / 60:.1f} min "
+          f"(as recorded when each model was trained); load average at the end {os.getloadavg()[0]:.1f}")
+    if "cpu_time" in numbers:
+        print("\n| model | wall s/epoch | CPU s/epoch | load average |\n| --- | ---: | ---: | ---: |")
+        for label, t in numbers["cpu_time"].items():
+            print(f"| {label} | {t['wall']:.1f} | {t['cpu']:.1f} | {t['load']:.1f} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_arguments(parser)
+    parser.add_argument("--cpu-time", action="store_true", help="also time one fresh epoch per model (CPU seconds)")
+    args = parser.parse_args(argv)
+    with benchmark_environment(args, "Lecture 03 benchmark"):
+        code, expression = probe(args.cpu_time)
+        numbers, seconds = read_from_kernel(NOTEBOOK, expression, before=code)
+        report(numbers, seconds)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

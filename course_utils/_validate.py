@@ -2,12 +2,34 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 
-def check_int(name: str, value: object, minimum: int | None = None) -> int:
-    """Return ``value`` as an ``int`` if it is an integer (not a bool) of at least ``minimum``; else raise ValueError."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or (minimum is not None and value < minimum):
-        allowed = {None: "an integer", 0: "a non-negative integer", 1: "a positive integer"}.get(minimum, f"an integer >= {minimum}")
-        raise ValueError(f"{name} must be {allowed}, got {value!r}.")
+def is_int(value: object) -> bool:
+    """Return True for a Python or NumPy integer that is not a bool."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def is_number(value: object) -> bool:
+    """Return True for a finite Python or NumPy real number that is not a bool."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _integers_allowed(minimum: int | None, maximum: int | None) -> str:
+    if minimum is not None and maximum is not None:
+        return f"an integer from {minimum} to {maximum}"
+    if maximum is not None:
+        return f"an integer <= {maximum}"
+    return {None: "an integer", 0: "a non-negative integer", 1: "a positive integer"}.get(minimum, f"an integer >= {minimum}")
+
+
+def check_int(name: str, value: object, minimum: int | None = None, maximum: int | None = None, why: str = "") -> int:
+    """Return ``value`` as an ``int`` if it is an integer (not a bool) from ``minimum`` to ``maximum``; else raise ValueError.
+
+    ``why`` is added to the message after what is allowed, e.g. ``" (the faces are 64x64)"``.
+    """
+    if not is_int(value) or (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        raise ValueError(f"{name} must be {_integers_allowed(minimum, maximum)}{why}, got {value!r}.")
     return int(value)

@@ -15,16 +15,17 @@ import numpy as np
 from sklearn.metrics import roc_auc_score, roc_curve
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
+from course_utils._validate import check_int, is_int, is_number
 
 
 def _check_classes(held_out: int | Iterable[int], labels: np.ndarray) -> tuple[int, ...]:
-    classes = (held_out,) if isinstance(held_out, (int, np.integer)) and not isinstance(held_out, bool) else held_out
+    classes = (held_out,) if is_int(held_out) else held_out
     try:
         classes = tuple(classes)
     except TypeError:
         raise ValueError(f"held_out must be a class label or a sequence of labels, got {held_out!r}.") from None
     present = set(np.unique(labels).tolist())
-    if not classes or any(isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c not in present for c in classes):
+    if not classes or any(not is_int(c) or c not in present for c in classes):
         raise ValueError(f"held_out must name labels present in the data {sorted(present)}, got {held_out!r}.")
     if set(classes) >= present:
         raise ValueError(f"held_out {held_out!r} leaves no normal class to train on.")
@@ -50,9 +51,8 @@ def reconstruction_errors(model: keras.Model, images: np.ndarray, batch_size: in
     images = np.asarray(images, dtype=np.float32)
     if images.ndim < 2 or len(images) == 0:
         raise ValueError(f"images must be a non-empty batch (n, ...), got shape {images.shape}.")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer)) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive integer, got {batch_size!r}.")
-    reconstructions = np.asarray(model.predict(images, batch_size=int(batch_size), verbose=0), dtype=np.float32)
+    batch_size = check_int("batch_size", batch_size, 1)
+    reconstructions = np.asarray(model.predict(images, batch_size=batch_size, verbose=0), dtype=np.float32)
     if reconstructions.shape != images.shape:
         raise ValueError(f"model returns shape {reconstructions.shape} for images of shape {images.shape}; they must match.")
     return np.mean((reconstructions - images) ** 2, axis=tuple(range(1, images.ndim)))
@@ -95,7 +95,7 @@ def threshold_for_false_alarms(normal_scores: np.ndarray, rate: float) -> float:
     normal_scores = np.asarray(normal_scores, dtype=np.float64).ravel()
     if normal_scores.size == 0:
         raise ValueError("normal_scores must hold at least one score.")
-    if isinstance(rate, bool) or not isinstance(rate, (int, float, np.floating)) or not 0.0 < rate < 1.0:
+    if not is_number(rate) or not 0.0 < rate < 1.0:
         raise ValueError(f"rate must be a fraction strictly between 0 and 1, got {rate!r}.")
     return float(np.quantile(normal_scores, 1.0 - rate))
 

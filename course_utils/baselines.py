@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.decomposition import PCA
 
+from course_utils._validate import check_int, is_int
+
 
 def _flat(name: str, images: np.ndarray) -> np.ndarray:
     images = np.asarray(images, dtype=np.float32)
@@ -16,10 +18,7 @@ def _flat(name: str, images: np.ndarray) -> np.ndarray:
 
 
 def _check_components(n_components: int, x_train: np.ndarray) -> int:
-    limit = min(x_train.shape)
-    if isinstance(n_components, bool) or not isinstance(n_components, (int, np.integer)) or not 1 <= n_components <= limit:
-        raise ValueError(f"n_components must be an integer from 1 to {limit} for this data, got {n_components!r}.")
-    return int(n_components)
+    return check_int("n_components", n_components, 1, min(x_train.shape), why=" for this data")
 
 
 def fit_pca(x_train: np.ndarray, n_components: int, seed: int = 0) -> PCA:
@@ -44,7 +43,7 @@ def pca_reconstruction_error(x_train: np.ndarray, x_test: np.ndarray, n_componen
 def pca_error_curve(x_train: np.ndarray, x_test: np.ndarray, components: Sequence[int]) -> np.ndarray:
     """Return the test MSE for each number of components in ``components``, fitting PCA only once."""
     components = list(components)
-    if not components or any(isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1 for k in components):
+    if not components or any(not is_int(k) or k < 1 for k in components):
         raise ValueError(f"components must be a non-empty sequence of positive integers, got {components!r}.")
     pca = fit_pca(x_train, max(components))
     centred = _flat("x_test", x_test) - pca.mean_

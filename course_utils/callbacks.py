@@ -10,6 +10,7 @@ import keras
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
+from course_utils._validate import is_int
 
 
 def _fingerprint(images: np.ndarray, described: object) -> str:
@@ -32,7 +33,7 @@ class ReconstructionSnapshots(keras.callbacks.Callback):
         if images.ndim < 2 or not 1 <= len(images) <= 100:
             raise ValueError(f"images must be an array of 1 to 100 images, got shape {images.shape}.")
         epochs = sorted(set(at_epochs))
-        if not epochs or any(isinstance(e, bool) or not isinstance(e, (int, np.integer)) or e < 0 for e in epochs):
+        if not epochs or any(not is_int(e) or e < 0 for e in epochs):
             raise ValueError(f"at_epochs must be non-negative integers, got {at_epochs!r}.")
         self.images = images
         self.at_epochs = tuple(int(e) for e in epochs)
@@ -75,7 +76,7 @@ class ReconstructionSnapshots(keras.callbacks.Callback):
 
 
 def code_mean(encoder: keras.Model, images: np.ndarray, batch_size: int = 256) -> float:
-    """Return the mean activation of ``encoder``'s codes of ``images`` (seed 001's "code mean")."""
+    """Return the mean activation of ``encoder``'s codes of ``images`` (source lecture 001's "code mean")."""
     if not isinstance(encoder, keras.Model):
         raise ValueError(f"encoder must be a keras.Model (e.g. autoencoder.get_layer('encoder')), got {type(encoder).__name__}.")
     images = np.asarray(images, dtype=np.float32)

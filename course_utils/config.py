@@ -31,24 +31,29 @@ def is_quick() -> bool:
     raise ValueError(f"{QUICK_ENV_VAR}={value!r} is not understood; use 1 (quick mode) or 0 (full mode).")
 
 
-def epochs(full: int, quick: int = 1) -> int:
-    """Return ``full`` epochs normally and ``min(quick, full)`` in quick mode."""
+def _full_or_quick(full: int, quick: int) -> int:
+    """Return ``full`` normally and ``min(quick, full)`` in quick mode, after checking both are positive integers."""
     full = check_int("full", full, 1)
     quick = check_int("quick", quick, 1)
     return min(quick, full) if is_quick() else full
+
+
+def epochs(full: int, quick: int = 1) -> int:
+    """Return ``full`` epochs normally and ``min(quick, full)`` in quick mode."""
+    return _full_or_quick(full, quick)
 
 
 def sample_size(full: int, quick: int = 1000) -> int:
     """Return ``full`` normally and ``min(quick, full)`` in quick mode."""
-    full = check_int("full", full, 1)
-    quick = check_int("quick", quick, 1)
-    return min(quick, full) if is_quick() else full
+    return _full_or_quick(full, quick)
 
 
 def sample(*arrays: np.ndarray, quick: int = 1000, seed: int = 0) -> tuple[np.ndarray, ...] | np.ndarray:
     """Return the arrays unchanged normally; in quick mode the same ``quick`` random rows of each.
 
-    Rows stay aligned across arrays (images and their labels keep matching) and keep their order.
+    Rows stay aligned across arrays (images and their labels keep matching) and keep their order. Like
+    ``numpy.atleast_1d``, one array in gives one array back (``x = sample(x)``) and several give a tuple
+    (``x, y = sample(x, y)``), so the result unpacks the way the call reads.
     """
     if not arrays:
         raise ValueError("sample() needs at least one array.")

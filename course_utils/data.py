@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
-from course_utils._validate import check_int
+from course_utils._validate import check_int, is_int
 
 DATA_DIR_ENV_VAR = "COURSE_DATA_DIR"
 OFFLINE_ENV_VAR = "COURSE_OFFLINE"
@@ -50,7 +50,7 @@ _FASHION_FILES = {
     "y_test": "t10k-labels-idx1-ubyte.gz",
 }
 _OLIVETTI_COUNT, _OLIVETTI_SIDE, _OLIVETTI_PEOPLE = 400, 64, 40
-_OLIVETTI_SHUFFLE_SEED = 1000  # the seed lecture shuffles with random_state=1000
+_OLIVETTI_SHUFFLE_SEED = 1000  # the source lecture shuffles with random_state=1000
 
 RawSplits = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 _raw_cache: dict[tuple[str, str], object] = {}
@@ -171,12 +171,17 @@ def _read_mnist_npz(path: Path) -> RawSplits:
     return _check_splits(path, arrays, _MNIST_SHAPES)
 
 
-def _download_mnist() -> RawSplits:
+def _keras_download(dataset: str, source: str) -> RawSplits:
+    """Return the splits of ``keras.datasets.<dataset>`` (downloaded by Keras), checked like a file named ``source``."""
     import keras
 
-    (x_train, y_train), (x_test, y_test) = keras.datasets.mnist.load_data()
+    (x_train, y_train), (x_test, y_test) = getattr(keras.datasets, dataset).load_data()
     arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
-    return _check_splits("keras download of mnist.npz", arrays, _MNIST_SHAPES)
+    return _check_splits(source, arrays, _MNIST_SHAPES)
+
+
+def _download_mnist() -> RawSplits:
+    return _keras_download("mnist", "keras download of mnist.npz")
 
 
 def _mnist_raw() -> RawSplits:
@@ -188,18 +193,19 @@ def _mnist_raw() -> RawSplits:
     return _first_available("MNIST", candidates, lambda: _download_mnist())
 
 
-def _check_digits(digits: Iterable[int] | None) -> tuple[int, ...] | None:
-    if digits is None:
+def _check_labels(name: str, labels: Iterable[int] | None) -> tuple[int, ...] | None:
+    """Return the chosen labels 0-9 (argument ``name``: ``digits`` or ``classes``) sorted and unique, or None for all."""
+    if labels is None:
         return None
-    if isinstance(digits, (str, bytes)) or not isinstance(digits, Iterable):
-        raise ValueError(f"digits must be None or a collection of integers 0-9, got {digits!r}.")
-    chosen = tuple(digits)
+    if isinstance(labels, (str, bytes)) or not isinstance(labels, Iterable):
+        raise ValueError(f"{name} must be None or a collection of integers 0-9, got {labels!r}.")
+    chosen = tuple(labels)
     if not chosen:
-        raise ValueError("digits must name at least one digit 0-9, got an empty collection.")
-    for digit in chosen:
-        if isinstance(digit, bool) or not isinstance(digit, (int, np.integer)) or not 0 <= digit <= 9:
-            raise ValueError(f"digits must hold integers 0-9, got {digit!r} in {digits!r}.")
-    return tuple(sorted({int(d) for d in chosen}))
+        raise ValueError(f"{name} must name at least one label 0-9, got an empty collection.")
+    for label in chosen:
+        if not is_int(label) or not 0 <= label <= 9:
+            raise ValueError(f"{name} must hold integers 0-9, got {label!r} in {labels!r}.")
+    return tuple(sorted({int(label) for label in chosen}))
 
 
 def _to_float_images(raw: np.ndarray) -> np.ndarray:
@@ -225,7 +231,8 @@ def load_mnist(
     Images are ``float32`` in ``[0, 1]`` with shape ``(n, 28, 28)``; labels are ``int64``.
     ``digits=(1, 5, 6)`` keeps only those digits (18,081 training and 2,985 test images).
     """
-    return _select(_mnist_raw(), _check_digits(digits))
+    chosen = _check_labels("digits", digits)  # before any data is read
+    return _select(_mnist_raw(), chosen)
 
 
 # --------------------------------------------------------------------------- Fashion-MNIST
@@ -255,11 +262,7 @@ def _read_fashion_dir(folder: Path) -> RawSplits:
 
 
 def _download_fashion_mnist() -> RawSplits:
-    import keras
-
-    (x_train, y_train), (x_test, y_test) = keras.datasets.fashion_mnist.load_data()
-    arrays = {"x_train": x_train, "y_train": y_train, "x_test": x_test, "y_test": y_test}
-    return _check_splits("keras download of fashion-mnist", arrays, _MNIST_SHAPES)
+    return _keras_download("fashion_mnist", "keras download of fashion-mnist")
 
 
 def _fashion_raw() -> RawSplits:
@@ -280,7 +283,8 @@ def load_fashion_mnist(
 
     ``classes`` optionally keeps only those class indices; their names are ``FASHION_MNIST_CLASSES``.
     """
-    return _select(_fashion_raw(), _check_digits(classes) if classes is not None else None)
+    chosen = _check_labels("classes", classes)  # before any data is read
+    return _select(_fashion_raw(), chosen)
 
 
 # --------------------------------------------------------------------------- Olivetti faces
@@ -339,14 +343,13 @@ def resize_images(images: np.ndarray, size: int) -> np.ndarray:
     """Return ``images`` (n, h, w) resized to ``(n, size, size)`` with bicubic interpolation, clipped to [0, 1]."""
     import keras
 
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
-        raise ValueError(f"size must be a positive integer, got {size!r}.")
+    size = check_int("size", size, 1)
     images = np.asarray(images, dtype=np.float32)
     if images.ndim != 3:
         raise ValueError(f"images must have shape (n, height, width), got shape {images.shape}.")
     if images.shape[1:] == (size, size):
         return images.copy()
-    resized = keras.ops.image.resize(images[..., None], (int(size), int(size)), interpolation="bicubic")
+    resized = keras.ops.image.resize(images[..., None], (size, size), interpolation="bicubic")
     # Bicubic interpolation overshoots at sharp edges; pixels must stay valid intensities.
     return np.clip(keras.ops.convert_to_numpy(resized)[..., 0], 0.0, 1.0).astype(np.float32)
 
@@ -355,11 +358,10 @@ def load_olivetti(size: int = 32) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(faces, person_ids)``: 400 faces ``float32`` in ``[0, 1]`` of shape ``(400, size, size)``.
 
     Pixels are scaled as scikit-learn does (minus the minimum, over the maximum), shuffled with
-    ``random_state=1000`` as in the seed lecture, and resized from 64x64 with bicubic interpolation.
+    ``random_state=1000`` as in the source lecture, and resized from 64x64 with bicubic interpolation.
     ``person_ids`` (0-39) says whose face each image is.
     """
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 1 <= size <= _OLIVETTI_SIDE:
-        raise ValueError(f"size must be an integer from 1 to {_OLIVETTI_SIDE} (the faces are 64x64), got {size!r}.")
+    size = check_int("size", size, 1, _OLIVETTI_SIDE, why=" (the faces are 64x64)")
     faces = np.asarray(_olivetti_raw(), dtype=np.float32)
     faces = faces - faces.min()
     faces /= faces.max()
@@ -367,7 +369,7 @@ def load_olivetti(size: int = 32) -> tuple[np.ndarray, np.ndarray]:
     faces = faces.reshape(_OLIVETTI_COUNT, _OLIVETTI_SIDE, _OLIVETTI_SIDE).transpose(0, 2, 1)
     person_ids = np.repeat(np.arange(_OLIVETTI_PEOPLE, dtype=np.int64), _OLIVETTI_COUNT // _OLIVETTI_PEOPLE)
     order = np.random.RandomState(_OLIVETTI_SHUFFLE_SEED).permutation(_OLIVETTI_COUNT)
-    return resize_images(faces[order], int(size)), person_ids[order]
+    return resize_images(faces[order], size), person_ids[order]
 
 
 def split_by_person(person_ids: np.ndarray, n_test_people: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -377,10 +379,7 @@ def split_by_person(person_ids: np.ndarray, n_test_people: int, seed: int = 0) -
     if person_ids.ndim != 1 or len(person_ids) == 0:
         raise ValueError(f"person_ids must be a non-empty 1-D array, got shape {person_ids.shape}.")
     people = np.unique(person_ids)
-    if isinstance(n_test_people, bool) or not isinstance(n_test_people, (int, np.integer)) or not 1 <= n_test_people < len(people):
-        raise ValueError(
-            f"n_test_people must be an integer from 1 to {len(people) - 1} (there are {len(people)} people), got {n_test_people!r}."
-        )
-    test_people = np.random.default_rng(check_int("seed", seed, 0)).choice(people, size=int(n_test_people), replace=False)
+    n_test_people = check_int("n_test_people", n_test_people, 1, len(people) - 1, why=f" (there are {len(people)} people)")
+    test_people = np.random.default_rng(check_int("seed", seed, 0)).choice(people, size=n_test_people, replace=False)
     is_test = np.isin(person_ids, test_people)
     return np.flatnonzero(~is_test), np.flatnonzero(is_test)

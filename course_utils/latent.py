@@ -12,6 +12,7 @@ import numpy as np
 from sklearn.decomposition import KernelPCA
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
+from course_utils._validate import check_int
 
 
 def _codes(codes: np.ndarray, name: str = "codes", min_rows: int = 1) -> np.ndarray:
@@ -21,12 +22,6 @@ def _codes(codes: np.ndarray, name: str = "codes", min_rows: int = 1) -> np.ndar
     if not np.all(np.isfinite(codes)):
         raise ValueError(f"{name} must hold finite numbers only.")
     return codes
-
-
-def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 def _interval(name: str, value: Sequence[float]) -> tuple[float, float]:
@@ -56,7 +51,7 @@ def latent_grid_codes(z1_range: Sequence[float], z2_range: Sequence[float], n: i
     decoded images can be laid out like a scatter plot (large ``z2`` at the top).
     """
     (z1_low, z1_high), (z2_low, z2_high) = _interval("z1_range", z1_range), _interval("z2_range", z2_range)
-    n = _positive_int("n", n)
+    n = check_int("n", n, 1)
     z1_values = np.linspace(z1_low, z1_high, n)
     z2_values = np.linspace(z2_high, z2_low, n)
     z2_grid, z1_grid = np.meshgrid(z2_values, z1_values, indexing="ij")
@@ -90,7 +85,7 @@ def sample_fitted_normal(codes: np.ndarray, n: int, seed: int = 0, diagonal: boo
     covariance matrix, so correlations between coordinates are kept.
     """
     codes = _codes(codes, min_rows=2)
-    n = _positive_int("n", n)
+    n = check_int("n", n, 1)
     rng = np.random.default_rng(seed)
     mean = codes.mean(axis=0)
     if diagonal:
@@ -113,8 +108,8 @@ def kernel_pca_embedding(
     matrix grows with the square of the number of points, hence the subsample.
     """
     codes = _codes(codes, min_rows=2)
-    n_components = _positive_int("n_components", n_components)
-    max_points = _positive_int("max_points", max_points)
+    n_components = check_int("n_components", n_components, 1)
+    max_points = check_int("max_points", max_points, 1)
     kernels = ("rbf", "poly", "sigmoid", "cosine", "linear")
     if kernel not in kernels:
         raise ValueError(f"kernel must be one of {kernels}, got {kernel!r}.")

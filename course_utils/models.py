@@ -12,6 +12,7 @@ import keras
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
+from course_utils._validate import is_int
 
 _ACTIVATIONS = (None, "linear", "relu", "sigmoid", "tanh", "elu", "selu", "gelu", "softplus", "leaky_relu", "swish")
 
@@ -26,7 +27,7 @@ def _check_units(name: str, values: Sequence[int]) -> tuple[int, ...]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
         raise ValueError(f"{name} must be a sequence of positive integers, got {values!r}.")
     for units in values:
-        if isinstance(units, bool) or not isinstance(units, (int, np.integer)) or units < 1:
+        if not is_int(units) or units < 1:
             raise ValueError(f"{name} must hold positive integers, got {units!r} in {values!r}.")
     return tuple(int(u) for u in values)
 
@@ -96,7 +97,7 @@ _DOWNSAMPLING_MODES = ("pool", "stride")
 
 
 def _check_kernel_size(kernel_size: int) -> int:
-    if isinstance(kernel_size, bool) or not isinstance(kernel_size, (int, np.integer)) or kernel_size < 1 or kernel_size % 2 == 0:
+    if not is_int(kernel_size) or kernel_size < 1 or kernel_size % 2 == 0:
         raise ValueError(f"kernel_size must be a positive odd integer (e.g. 3), got {kernel_size!r}.")
     return int(kernel_size)
 
@@ -114,7 +115,7 @@ def _valid_stage(sides: Sequence[int], kernel_size: int) -> int | None:
 
     Each decoder stage convolves and then doubles the side. With ``same`` padding everywhere the side ends
     at ``sides[-1] * 2**n``; when that overshoots, one ``valid`` convolution (which trims ``kernel_size - 1``
-    pixels) is placed in the latest stage that lands exactly on the input side: the seed's 16 -> 14 before
+    pixels) is placed in the latest stage that lands exactly on the input side: the source lecture's 16 -> 14 before
     the last upsampling. Returns None when no trimming is needed.
     """
     stages, target = len(sides) - 1, sides[0]
@@ -331,12 +332,12 @@ def deep_conv_autoencoder(
     kernel_size: int = 3,
     normalization_images: np.ndarray | None = None,
 ) -> keras.Model:
-    """Return the deep convolutional autoencoder of lecture 04 (a Keras port of the Olivetti model of seed 001).
+    """Return the deep convolutional autoencoder of lecture 04 (a Keras port of the Olivetti model of source lecture 001).
 
     Encoder: Conv2D ``encoder_filters`` (ReLU, ``same``; the first with stride 2, the rest stride 1), flatten,
     Dense ``code_size`` with a sigmoid (layer ``code``). Decoder: the code reshaped to half the input's side
     (256 values -> 16x16x1), Conv2DTranspose ``decoder_filters`` (ReLU, the first with stride 2), then a
-    Conv2DTranspose to the input's channels with a sigmoid. The defaults build the seed's model on 32x32x1 faces.
+    Conv2DTranspose to the input's channels with a sigmoid. The defaults build the source lecture's model on 32x32x1 faces.
 
     ``normalization_images`` (e.g. the training faces) adds a first encoder layer that standardises each pixel by
     its mean and standard deviation over those images; targets and outputs stay in [0, 1].

@@ -14,7 +14,7 @@ import keras
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
-from course_utils._validate import check_int
+from course_utils._validate import check_int, is_number
 
 
 def _check_images(images: np.ndarray) -> np.ndarray:
@@ -27,7 +27,7 @@ def _check_images(images: np.ndarray) -> np.ndarray:
 
 
 def _check_sigma(sigma: float) -> float:
-    if isinstance(sigma, bool) or not isinstance(sigma, (int, float, np.integer, np.floating)) or not np.isfinite(sigma) or sigma < 0:
+    if not is_number(sigma) or sigma < 0:
         raise ValueError(f"sigma must be a finite number >= 0, got {sigma!r}.")
     return float(sigma)
 

@@ -28,8 +28,9 @@ import keras
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
-from course_utils._validate import check_int
+from course_utils._validate import check_int, is_number
 from course_utils.config import is_quick
+from course_utils.progress import TrainingProgress
 
 CACHE_DIR_ENV_VAR = "COURSE_CACHE_DIR"
 _NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
@@ -72,9 +73,9 @@ def cosine_decay_adam(
     epochs = check_int("epochs", epochs, 1)
     n_samples = check_int("n_samples", n_samples, 1)
     batch_size = check_int("batch_size", batch_size, 1)
-    if not isinstance(peak_learning_rate, (int, float)) or not 0 < peak_learning_rate < 1:
+    if not is_number(peak_learning_rate) or not 0 < peak_learning_rate < 1:
         raise ValueError(f"peak_learning_rate must be a number between 0 and 1, got {peak_learning_rate!r}.")
-    if isinstance(final_fraction, bool) or not isinstance(final_fraction, (int, float)) or not 0 <= final_fraction <= 1:
+    if not is_number(final_fraction) or not 0 <= final_fraction <= 1:
         raise ValueError(f"final_fraction must be a number from 0 to 1, got {final_fraction!r}.")
     steps = epochs * -(-n_samples // batch_size)  # batches per epoch, rounded up
     schedule = keras.optimizers.schedules.CosineDecay(float(peak_learning_rate), decay_steps=steps, alpha=float(final_fraction))
@@ -236,12 +237,15 @@ def _load_entry(
         return None
 
 
-def fit_or_load(model: keras.Model, name: str, x: Any, y: Any = None, **fit_kwargs: Any) -> FitResult:
+def fit_or_load(model: keras.Model, name: str, x: Any, y: Any = None, *, progress: bool = True, **fit_kwargs: Any) -> FitResult:
     """Train ``model`` with ``model.fit(x, y, **fit_kwargs)`` and cache the result, or load a cached result.
 
     ``name`` labels the entry (letters, digits, ``_ . -``). On a cache hit the weights are loaded into
     ``model`` and callbacks are not run; callbacks with ``get_cache_state``/``set_cache_state`` get their
-    stored state back instead. Returns a :class:`FitResult` with the per-epoch history.
+    stored state back instead. While training, a progress line (epoch, loss, elapsed and estimated time
+    left; see :mod:`course_utils.progress`) is updated in place and removed at the end, unless ``progress``
+    is False or ``verbose`` asks for Keras' own progress bar. Neither enters the cache key. Returns a
+    :class:`FitResult` with the per-epoch history.
     """
     if not isinstance(name, str) or not _NAME_PATTERN.match(name):
         raise ValueError(f"name must be 1-80 letters, digits, '_', '.' or '-' (starting with a letter or digit), got {name!r}.")
@@ -253,8 +257,11 @@ def fit_or_load(model: keras.Model, name: str, x: Any, y: Any = None, **fit_kwar
         return FitResult(record["history"], True, weights_path, float(record.get("train_seconds", 0.0)))
 
     fit_kwargs.setdefault("verbose", 0)
+    callbacks = list(fit_kwargs.pop("callbacks", None) or [])
+    if progress and not fit_kwargs["verbose"]:
+        callbacks.append(TrainingProgress(name))
     start = time.perf_counter()
-    history = model.fit(x, y, **fit_kwargs).history
+    history = model.fit(x, y, callbacks=callbacks, **fit_kwargs).history
     seconds = time.perf_counter() - start
     history = {k: [float(v) for v in values] for k, values in history.items()}
 

@@ -1,4 +1,4 @@
-"""Fixed image transformations for Exercise 9.1: shuffle the pixels, rotate, mirror.
+"""Fixed image transformations for exercise ex1 (transformations): shuffle the pixels, rotate, mirror.
 
 Every function takes a batch of images shaped ``(n, height, width)`` or ``(n, height, width, channels)``
 and returns a new array of the same shape and dtype, transforming all images at once (no Python loop
@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from course_utils._validate import check_int
+from course_utils._validate import check_int, is_number
 
 
 def _check_images(images: np.ndarray) -> np.ndarray:
@@ -83,15 +83,13 @@ def _bilinear(canvas: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndar
 def rotate(images: np.ndarray, degrees: float) -> np.ndarray:
     """Return ``images`` rotated counter-clockwise by ``degrees`` about their centre, at their original size.
 
-    As Exercise 9.1 describes, each image is first extended with a black border wide enough to hold
+    As exercise ex1 describes, each image is first extended with a black border wide enough to hold
     any rotation, rotated there (bilinear interpolation), then cropped back to its original size; only
     the pixels that survive the crop are computed. Multiples of 90 degrees on square images give
     exactly ``np.rot90``.
     """
     array = _check_images(images)
-    if isinstance(degrees, bool) or not isinstance(degrees, (int, float, np.integer, np.floating)) or not math.isfinite(
-        degrees
-    ):
+    if not is_number(degrees):
         raise ValueError(f"degrees must be a finite number, got {degrees!r}.")
     height, width = array.shape[1:3]
     work = array[..., None] if array.ndim == 3 else array

@@ -16,6 +16,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
+from course_utils._validate import is_number
 from course_utils.latent import code_range
 from course_utils.noise import add_gaussian_noise, psnr
 from course_utils.plotting import latent_scatter_figure
@@ -198,6 +199,6 @@ def denoise_explorer(model: keras.Model, images: np.ndarray, max_sigma: float = 
     input_shape = getattr(model, "input_shape", None)
     if not isinstance(model, keras.Model) or input_shape is None or tuple(input_shape[1:]) != images.shape[1:]:
         raise ValueError(f"model must be a Keras model taking images of shape {images.shape[1:]}, got input shape {input_shape}.")
-    if isinstance(max_sigma, bool) or not isinstance(max_sigma, (int, float)) or not 0 < max_sigma <= 1:
+    if not is_number(max_sigma) or not 0 < max_sigma <= 1:
         raise ValueError(f"max_sigma must be a number in (0, 1], got {max_sigma!r}.")
     return DenoiseExplorer(model, images, max_sigma=float(max_sigma), sigma=min(0.2, float(max_sigma)))

@@ -59,3 +59,11 @@ def test_seed_everything_repeats_numpy_and_keras():
     np.testing.assert_array_equal(first[1], second[1])
     with pytest.raises(ValueError, match="seed"):
         course_utils.seed_everything(-1)
+
+
+def test_sample_returns_one_array_for_one_array_and_a_tuple_for_several(quick_mode):
+    x = np.arange(2000)
+    one = config.sample(x, quick=10)
+    assert isinstance(one, np.ndarray) and one.shape == (10,)
+    several = config.sample(x, x, quick=10)
+    assert isinstance(several, tuple) and len(several) == 2

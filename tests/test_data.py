@@ -172,6 +172,13 @@ def test_bad_digits_are_rejected(digits):
         data.load_mnist(digits=digits)
 
 
+@pytest.mark.parametrize("classes", [(10,), (), "08", (0.5,)])
+def test_bad_fashion_classes_are_reported_as_classes(classes):
+    with pytest.raises(ValueError, match=r"^classes must") as raised:
+        data.load_fashion_mnist(classes=classes)
+    assert "digit" not in str(raised.value)
+
+
 @pytest.mark.parametrize("size", [0, -4, 65, 2.0, "32", None, True])
 def test_bad_olivetti_size_is_rejected(size):
     with pytest.raises(ValueError, match="size"):

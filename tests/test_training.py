@@ -195,3 +195,30 @@ def test_first_epoch_reaching():
     assert training.first_epoch_reaching(history, "loss", 0.1) is None
     with pytest.raises(ValueError, match="metric"):
         training.first_epoch_reaching(history, "val_loss", 0.5)
+
+
+def test_progress_display_leaves_the_cache_key_alone(cache_dir, monkeypatch):
+    """Entries cached before the progress display existed must still hit: the entry is the same with it on and off,
+    and its name comes from cache_key() of exactly the caller's arguments."""
+    from course_utils import progress
+
+    class Line:
+        shown = 0
+
+        def show(self, text):
+            Line.shown += 1
+
+        def close(self):
+            pass
+
+    monkeypatch.setattr(progress, "default_line", Line)
+    from course_utils.callbacks import WallClock
+
+    callback = WallClock()
+    settings = dict(epochs=2, batch_size=16, shuffle=False, callbacks=[callback])
+    with_progress = training.fit_or_load(_model(), "tiny", X, X, **settings)
+    assert Line.shown > 0 and not with_progress.from_cache
+    assert with_progress.path.name == f"tiny-{training.cache_key(_model(), X, X, **settings)[:20]}.weights.h5"
+    assert settings["callbacks"] == [callback]  # the caller's list is not changed
+    without_progress = training.fit_or_load(_model(), "tiny", X, X, progress=False, **settings)
+    assert without_progress.from_cache and without_progress.path == with_progress.path

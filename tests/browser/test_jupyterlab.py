@@ -1,5 +1,5 @@
 """The course as a student meets it: JupyterLab 4 in headless Chromium opens every lecture notebook,
-and the interactive explorers redraw when a slider moves.
+the interactive explorers redraw when a slider moves, and a training shows live progress that then settles.
 
 nbval runs the notebooks but never draws them, so it cannot see a widget that fails to render or a
 slider whose callback is broken. Run only these tests with `python -m pytest -m browser`.
@@ -8,11 +8,12 @@ slider whose callback is broken. Run only these tests with `python -m pytest -m 
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from lab_driver import JupyterLabServer, is_alive
+from lab_driver import PROMPT_DONE, JupyterLabServer, is_alive
 
 pytestmark = pytest.mark.browser
 
@@ -105,3 +106,45 @@ def test_explorer_redraws_when_a_slider_moves(lab, screenshot_dir, notebook, fun
 
     lab.wait_for_new_images(images, before)
     lab.screenshot_widget(output, screenshot_dir / screenshot)
+
+
+# A training short enough for CI that still lasts a few seconds: each epoch ends with a one-second pause.
+TRAINING_CELLS = [
+    "import time\n\nimport keras\nimport numpy as np\n\nimport course_utils\nfrom course_utils import models\n"
+    "from course_utils.training import fit_or_load\n\nprint(course_utils.setup(seed=0))",
+    "model = models.dense_autoencoder(input_shape=(12,), hidden_units=(8,), code_size=3)\n"
+    'model.compile(optimizer="adam", loss="mse")\n'
+    "x = np.random.default_rng(0).random((256, 12), dtype=np.float32)\n"
+    "pause = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: time.sleep(1))\n"
+    'fit = fit_or_load(model, "browser-progress-check", x, x, epochs=course_utils.epochs(40, quick=4), batch_size=32,'
+    " callbacks=[pause])\n"
+    "print(fit.describe())",
+]
+
+
+def test_training_progress_moves_and_then_settles(lab, lab_server):
+    """While fit_or_load trains, its cell shows 'epoch x/N, loss, elapsed, time left' rewritten in place; afterwards
+    only the notebook's own summary line is left."""
+    name = "training_progress_check.ipynb"
+    kernel = nbformat.read(LECTURES[0], as_version=4).metadata.kernelspec  # so JupyterLab starts it without asking
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in TRAINING_CELLS], metadata={"kernelspec": kernel})
+    nbformat.write(notebook, lab_server.root_dir / name)
+    lab.open(name)
+    assert lab.run_up_to(0) == 1
+    output = lab.output_area(1)
+    lab.select_cell(1)
+    lab.page.keyboard.press("Shift+Enter")
+    seen: list[str] = []
+    deadline = time.monotonic() + 120
+    while not PROMPT_DONE.match(lab.prompts()[1]):
+        text = output.inner_text().strip()
+        if text and (not seen or seen[-1] != text):
+            seen.append(text)
+        assert time.monotonic() < deadline, f"the training cell is still running after 120 s; it showed {seen}"
+        time.sleep(0.1)
+    progress = [text for text in seen if re.fullmatch(r"browser-progress-check: epoch \d/4, .* elapsed, .*", text)]
+    assert len(progress) >= 2, f"expected the progress line to change at least twice, saw {seen}"
+    assert any("epoch 1/4" in text for text in progress) and any("left" in text and "loss" in text for text in progress)
+    final = output.inner_text().strip()
+    assert re.fullmatch(r"Trained 4 epochs in \d+ s; weights cached for the next run\.", final), final
+    assert lab.stderr_texts() == []

@@ -1,0 +1,89 @@
+"""What every benchmark here does: execute a notebook on a fresh kernel, then read the numbers it computed from
+that kernel. The notebook stays the one home of its training recipe; a benchmark only adds a last cell.
+
+    numbers, seconds = read_from_kernel(path, "{'auc': curve.auc}")
+
+Each benchmark script takes the options of `add_arguments` and runs inside `benchmark_environment`: full mode
+(`--quick`: quick mode, to check in minutes that the script still works; its numbers mean nothing), the figures
+drawn with Agg (nobody looks at them), and a fresh, empty weight cache so every model is trained and timed
+(`--warm`: reuse COURSE_CACHE_DIR, so models trained before are loaded and their earlier times reported).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+from execute_notebook import run  # noqa: E402  (tools/ is a folder of scripts, not a package)
+
+MARK = "BENCHMARK-JSON:"
+_PROBE = """\
+import json as _json
+import time as _time
+
+_probe_start = _time.perf_counter()
+{before}
+_value = {expression}
+print({mark!r} + _json.dumps({{"value": _value, "probe_seconds": _time.perf_counter() - _probe_start}},
+                             default=lambda o: o.tolist() if hasattr(o, "tolist") else str(o)))
+"""
+
+
+def read_from_kernel(path: Path, expression: str, before: str = "", timeout: int = 3600) -> tuple[Any, float]:
+    """Execute notebook ``path`` on a fresh kernel, then run ``before`` and evaluate ``expression`` in it.
+
+    Returns (the expression's value through JSON, the notebook's wall seconds without the added cell).
+    """
+    notebook = nbformat.read(path, as_version=4)
+    probe = _PROBE.format(before=before, expression=expression, mark=MARK)
+    notebook.cells.append(nbformat.v4.new_code_cell(probe))
+    seconds = run(notebook, path.parent, timeout)
+    text = "".join(out.get("text", "") for out in notebook.cells[-1].outputs if out.output_type == "stream")
+    if MARK not in text:
+        raise RuntimeError(f"{path.name}: the added cell printed no result; its output:\n{text}")
+    result = json.loads(text.split(MARK, 1)[1])
+    return result["value"], seconds - result["probe_seconds"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options every benchmark shares: --warm and --quick."""
+    parser.add_argument("--warm", action="store_true", help="reuse COURSE_CACHE_DIR instead of a fresh, empty weight cache")
+    parser.add_argument("--quick", action="store_true", help="quick mode: only checks that the script runs")
+
+
+@contextlib.contextmanager
+def benchmark_environment(args: argparse.Namespace, title: str) -> Iterator[None]:
+    """Set the mode, plotting backend and weight cache that the kernels inherit; print a header; restore at the end."""
+    names = ("COURSE_QUICK", "MPLBACKEND", "COURSE_CACHE_DIR")
+    saved = {name: os.environ.get(name) for name in names}
+    scratch = None if args.warm else tempfile.TemporaryDirectory(prefix="benchmark-cache-")
+    os.environ["COURSE_QUICK"] = "1" if args.quick else "0"
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    if scratch is not None:
+        os.environ["COURSE_CACHE_DIR"] = scratch.name
+    print(f"{title}: {'QUICK mode (numbers mean nothing)' if args.quick else 'full mode'}, {platform.machine()} with "
+          f"{os.cpu_count()} CPU cores, {'warm' if args.warm else 'cold (empty)'} weight cache, {time.strftime('%Y-%m-%d')}",
+          flush=True)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        if scratch is not None:
+            scratch.cleanup()

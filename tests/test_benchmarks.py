@@ -1,0 +1,94 @@
+"""The benchmarks run their notebooks and read the numbers from the kernel (benchmarks/notebook_runs.py), so a
+notebook is the one home of its training recipe. Here: the mechanism on a tiny notebook, and that every name a
+benchmark reads is one its notebook defines (the full runs themselves are too slow for the test suite)."""
+
+import argparse
+import ast
+import builtins
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))  # the scripts import notebook_runs as their neighbour
+
+
+def _benchmark(name: str):
+    """Import benchmarks/<name>.py under the name benchmark_<name> (benchmarks/ is a folder of scripts)."""
+    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", ROOT / "benchmarks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+notebook_runs, exercises, lecture03, lecture04 = (_benchmark(n) for n in ("notebook_runs", "exercises", "lecture03", "lecture04"))
+
+
+def test_numbers_are_read_from_the_notebooks_kernel(tmp_path):
+    path = tmp_path / "tiny.ipynb"
+    cells = ["import numpy as np\nvalues = np.arange(3, dtype=np.float32)", "total = float(values.sum())"]
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]), path)
+    value, seconds = notebook_runs.read_from_kernel(path, "{'values': values, 'total': total, 'half': half}",
+                                                    before="half = total / 2")
+    assert value == {"values": [0.0, 1.0, 2.0], "total": 3.0, "half": 1.5}
+    assert 0 < seconds < 300
+    assert len(nbformat.read(path, as_version=4).cells) == 2  # the notebook file is not changed
+
+
+@pytest.mark.parametrize(("quick", "warm"), [(False, False), (True, True)])
+def test_benchmark_environment_sets_mode_and_cache_then_restores_them(monkeypatch, capsys, quick, warm):
+    monkeypatch.setenv("COURSE_QUICK", "1")
+    monkeypatch.setenv("COURSE_CACHE_DIR", "/somewhere/cache")
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    with notebook_runs.benchmark_environment(argparse.Namespace(quick=quick, warm=warm), "Test"):
+        assert os.environ["COURSE_QUICK"] == ("1" if quick else "0")
+        assert os.environ["MPLBACKEND"] == "Agg"
+        scratch = os.environ["COURSE_CACHE_DIR"]
+        assert (scratch == "/somewhere/cache") == warm
+        if not warm:
+            assert Path(scratch).is_dir() and not any(Path(scratch).iterdir())
+    assert os.environ["COURSE_QUICK"] == "1" and os.environ["COURSE_CACHE_DIR"] == "/somewhere/cache"
+    assert "MPLBACKEND" not in os.environ and (warm or not Path(scratch).exists())
+    assert capsys.readouterr().out.startswith(f"Test: {'QUICK mode' if quick else 'full mode'}")
+
+
+def _defined_by(path: Path) -> set[str]:
+    """Names that the notebook's code cells bind at the top level of its kernel."""
+    tree = ast.parse("\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update((alias.asname or alias.name).split(".")[0] for alias in node.names)
+    return names
+
+
+def _read_by(code: str, expression: str) -> set[str]:
+    """Names that the probe reads from the kernel: loaded but neither bound by the probe itself nor built in."""
+    tree = ast.parse(f"{code}\n_value = {expression}")
+    loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    bound |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+    bound |= {arg.arg for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda)) for arg in n.args.args}
+    bound |= {(a.asname or a.name) for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+    return loaded - bound - set(dir(builtins)) - {"globals", "denoiser_fits"}  # lecture04 falls back without denoiser_fits
+
+
+PROBES = [
+    (lecture03.NOTEBOOK, *lecture03.probe(cpu_time=True)),
+    (lecture04.NOTEBOOK, "", lecture04.EXPRESSION),
+    *[(ROOT / "solutions" / name, "", expression) for name, expression in exercises.PROBES.items()],
+]
+
+
+@pytest.mark.parametrize(("notebook", "code", "expression"), PROBES, ids=[p[0].name for p in PROBES])
+def test_every_name_a_benchmark_reads_is_defined_by_its_notebook(notebook, code, expression):
+    missing = _read_by(code, expression) - _defined_by(notebook)
+    assert not missing, f"{notebook.name} no longer defines {sorted(missing)}, which the benchmark reads from its kernel"
