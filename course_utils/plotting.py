@@ -124,11 +124,7 @@ def history_figure(
     unknown = [m for m in metrics if m not in logs]
     if unknown or not metrics:
         raise ValueError(f"metrics must be names in the history {sorted(logs)}, got {metrics!r}.")
-    if ax is None:
-        fig, axes = _new_figure(width=5.0, height=3.2)
-        ax = axes[0, 0]
-    else:
-        fig = ax.figure
+    fig, ax = _figure_and_ax(ax, width=5.0, height=3.2)
     for metric in metrics:
         values = list(logs[metric])
         ax.plot(range(1, len(values) + 1), values, marker="o" if len(values) < 30 else None, ms=3, label=metric)
@@ -557,11 +553,7 @@ def error_histogram_figure(
         raise ValueError(f"bins must be an integer >= 2, got {bins!r}.")
     everything = np.concatenate(list(arrays.values()))
     edges = np.geomspace(everything.min(), everything.max(), int(bins) + 1)
-    if ax is None:
-        fig, axes = _new_figure(width=6.0, height=3.4)
-        ax = axes[0, 0]
-    else:
-        fig = ax.figure
+    fig, ax = _figure_and_ax(ax, width=6.0, height=3.4)
     for label, values in arrays.items():
         shares = np.histogram(values, bins=edges)[0] / values.size
         ax.stairs(shares, edges, fill=True, alpha=0.45, label=f"{label}: {values.size:,} images")
@@ -589,11 +581,7 @@ def roc_figure(
         raise ValueError(f"false_positive_rate and true_positive_rate must be 1-D of one length >= 2, got {fpr.shape} and {tpr.shape}.")
     if ((fpr < 0) | (fpr > 1) | (tpr < 0) | (tpr > 1)).any():
         raise ValueError("false_positive_rate and true_positive_rate must lie in [0, 1].")
-    if ax is None:
-        fig, axes = _new_figure(width=4.0, height=4.0)
-        ax = axes[0, 0]
-    else:
-        fig = ax.figure
+    fig, ax = _figure_and_ax(ax, width=4.0, height=4.0)
     ax.plot(fpr, tpr, lw=2, label="autoencoder" if auc is None else f"autoencoder (AUC = {auc:.3f})")
     ax.plot([0, 1], [0, 1], color="grey", ls=":", lw=1, label="chance (AUC = 0.5)")
     if operating_point is not None:
@@ -624,11 +612,7 @@ def grouped_bar_figure(
     series = list(next(iter(values.values())))
     if not series or any(list(group) != series for group in values.values()):
         raise ValueError(f"every group of values must name the same series in the same order, e.g. {series}.")
-    if ax is None:
-        fig, axes = _new_figure(width=max(4.0, 1.1 * len(values) + 1.5), height=3.2)
-        ax = axes[0, 0]
-    else:
-        fig = ax.figure
+    fig, ax = _figure_and_ax(ax, width=max(4.0, 1.1 * len(values) + 1.5), height=3.2)
     width = 0.8 / len(series)
     positions = np.arange(len(values))
     for i, name in enumerate(series):
@@ -661,11 +645,7 @@ def latent_clusters_figure(
     for name, array in (("centroids", centroids), ("spreads", spreads)):
         if array is not None and np.shape(array) != (len(classes), 2):
             raise ValueError(f"{name} must be shaped ({len(classes)}, 2), one row per label, got {np.shape(array)}.")
-    if ax is None:
-        fig, axes = _new_figure(width=5.5, height=4.8)
-        ax = axes[0, 0]
-    else:
-        fig = ax.figure
+    fig, ax = _figure_and_ax(ax, width=5.5, height=4.8)
     shown = np.random.default_rng(0).permutation(len(codes))[:max_points]
     colours = plt.get_cmap("tab10")
     for i, label in enumerate(classes):
@@ -695,11 +675,7 @@ def accuracy_vs_labels_figure(
         raise ValueError(f"label_counts must be positive integers, got {label_counts!r}.")
     if not accuracies or any(len(values) != len(counts) for values in accuracies.values()):
         raise ValueError(f"accuracies must map each method to one accuracy per label count ({len(counts)}).")
-    if ax is None:
-        fig, axes = _new_figure(width=5.0, height=3.4)
-        ax = axes[0, 0]
-    else:
-        fig = ax.figure
+    fig, ax = _figure_and_ax(ax, width=5.0, height=3.4)
     for name, values in accuracies.items():
         ax.plot(counts, values, marker="o", label=name)
     ax.set_xscale("log")
