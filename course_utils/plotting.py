@@ -702,17 +702,23 @@ def psnr_curves_figure(
     unknown = [title for title in marks if title not in panels]
     if unknown:
         raise ValueError(f"marks must name panel titles from {list(panels)}, got {unknown!r}.")
-    fig, axes = _new_figure(1, len(panels), width=panel_width * len(panels), height=3.4, sharey=True)
+    fig, axes = _new_figure(1, len(panels), width=panel_width * len(panels), height=3.6, sharey=True)
     for ax, (title, curves) in zip(axes[0], panels.items(), strict=True):
         for label, values in curves.items():
             ax.plot(sigmas, values, marker="o", ms=3, label=label)
         if title in marks:
             x, mark_label = marks[title]
             ax.axvline(x, color="grey", ls=":", lw=1.2, label=mark_label)
+            ax.annotate(mark_label, xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3),
+                        textcoords="offset points", ha="left", va="top", fontsize=8, color="dimgrey")
         ax.set_title(title, fontsize=10)
         ax.set_xlabel(xlabel)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=7)
     axes[0, 0].set_ylabel(ylabel)
-    fig.tight_layout()
+    # One legend for all panels, below them, so it hides no curve.
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    curve_labels = list(next(iter(panels.values())))
+    keep = [i for i, label in enumerate(labels) if label in curve_labels]
+    fig.legend([handles[i] for i in keep], [labels[i] for i in keep], loc="lower center", ncol=len(keep), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig

@@ -305,6 +305,7 @@ def test_psnr_curves_one_panel_per_noise_kind_with_a_shared_axis():
     assert [line.get_label() for line in right.lines] == ["noisy input", "denoiser"]
     assert left.get_title() == "homoscedastic" and left.get_xlabel() and left.get_ylabel() == "PSNR (dB)"
     assert left.get_ylim() == right.get_ylim()
+    assert [text.get_text() for text in fig.legends[0].get_texts()] == ["noisy input", "denoiser"]
 
 
 @pytest.mark.parametrize(
