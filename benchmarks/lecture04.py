@@ -10,7 +10,7 @@ the same COURSE_CACHE_DIR loads them instead of training; keep the settings belo
 Prints: the epochs and wall time at which the training loss per face first reaches 0.53 (seed 001's true
 per-face value) and 0.46 (its printed value; goal of issue 6: within 150 epochs instead of 600), the final
 training and held-out-people losses and code mean, and the PSNR of noisy and denoised held-out faces for both
-kinds of noise and every denoiser.
+kinds of noise and every denoiser, at the training level and at other levels of equal noise power.
 """
 
 from __future__ import annotations
@@ -110,6 +110,20 @@ def main() -> None:
     print(markdown_table(["noise on the held-out faces", *columns], [[k, *(f"{r[c]:.2f}" for c in columns)] for k, r in psnr.items()]))
     gain = psnr["homoscedastic"]["denoiser (homoscedastic)"] - psnr["homoscedastic"]["noisy input"]
     print(f"\nPSNR gain of denoising at sigma = {SIGMA}: {gain:+.2f} dB")
+
+    # Other noise levels at equal noise power: the ramp scaled to sigma_rms = sqrt(mean sigma^2) = level.
+    ramp_rms = float(np.sqrt(np.mean(sigma_map**2)))
+    compared = {"plain autoencoder": autoencoder, **{f"denoiser ({k})": m for k, (m, _) in denoisers.items()}}
+    level_rows = []
+    for level in np.linspace(0.1, 0.5, 5):
+        noisy_at_level = {
+            "homoscedastic": noise.add_gaussian_noise(x_test, level, seed=2),
+            "heteroscedastic": noise.add_heteroscedastic_noise(x_test, level * sigma_map / ramp_rms, seed=2),
+        }
+        at = noise.denoising_psnr(x_test, noisy_at_level, compared)
+        level_rows.append([f"{level:.1f}", *(f"{at['homoscedastic'][c]:.2f} / {at['heteroscedastic'][c]:.2f}" for c in columns)])
+    print("\nPSNR (dB) at other noise levels sigma_rms, homoscedastic / heteroscedastic noise of equal power:\n")
+    print(markdown_table(["sigma_rms", *columns], level_rows))
 
 
 if __name__ == "__main__":
