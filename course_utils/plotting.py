@@ -4,6 +4,7 @@ and never shows or prints anything; a notebook displays the figure by leaving it
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ from course_utils._validate import check_int
 
 if TYPE_CHECKING:
     import keras
+
 
 DEFAULT_DPI = 90
 
@@ -93,7 +95,9 @@ def image_rows(rows: Mapping[str, np.ndarray], panel_size: float = 1.0) -> Figur
     for row, (label, images) in zip(axes, arrays.items(), strict=True):
         for ax, image in zip(row, images, strict=True):
             _show_image(ax, image)
-        row[0].set_ylabel(label, fontsize=9)
+        # Written across, left of the row and wrapped: a long label rotated upright would run into its neighbours.
+        wrapped = textwrap.fill(label, width=14, break_long_words=False, break_on_hyphens=False)
+        row[0].set_ylabel(wrapped, fontsize=9, rotation=0, ha="right", va="center", labelpad=4)
     fig.tight_layout()
     return fig
 
@@ -751,4 +755,76 @@ def embedding_views_figure(
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- lecture 04: code activations, PSNR against noise level
+
+
+def activation_histogram_figure(
+    values: np.ndarray, bins: int = 50, ax: Axes | None = None, xlabel: str = "code activation"
+) -> Figure:
+    """Return a histogram of ``values`` in [0, 1] (e.g. every code value of every image) as shares of all values,
+    with their mean marked: it tells a code of middling values from a mix of values near 0 and near 1."""
+    values = np.asarray(values, dtype=np.float64).ravel()
+    if values.size == 0 or not np.all(np.isfinite(values)) or values.min() < 0 or values.max() > 1:
+        raise ValueError(f"values must be a non-empty array of numbers in [0, 1], got {values.size} values.")
+    bins = check_int("bins", bins, 2)
+    fig, ax = _figure_and_ax(ax, 5.0, 3.2)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    shares = np.histogram(values, bins=edges)[0] / values.size
+    ax.stairs(shares, edges, fill=True, alpha=0.6, label=f"{values.size:,} values")
+    ax.axvline(values.mean(), color="black", ls="--", lw=1, label=f"mean {values.mean():.2f}")
+    ax.set_xlim(0.0, 1.0)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("share of all values")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def psnr_curves_figure(
+    sigmas: Sequence[float],
+    panels: Mapping[str, Mapping[str, Sequence[float]]],
+    marks: Mapping[str, tuple[float, str]] | None = None,
+    xlabel: str = "noise level σ",
+    ylabel: str = "PSNR (dB)",
+    panel_width: float = 4.2,
+) -> Figure:
+    """Return one panel per entry of ``panels`` (title -> {curve label -> PSNR in dB at each of ``sigmas``}),
+    side by side with a shared y axis. ``marks`` maps a panel title to ``(x, label)``, drawn as a dotted line."""
+    sigmas = np.asarray(sigmas, dtype=np.float64)
+    if sigmas.ndim != 1 or sigmas.size < 2:
+        raise ValueError(f"sigmas must be a 1-D sequence of at least two noise levels, got shape {sigmas.shape}.")
+    if not panels or any(not curves for curves in panels.values()):
+        raise ValueError("panels must map at least one panel title to a non-empty {curve label: PSNR values} mapping.")
+    for title, curves in panels.items():
+        for label, values in curves.items():
+            if np.shape(values) != sigmas.shape:
+                raise ValueError(
+                    f"panels[{title!r}][{label!r}] must hold one PSNR per sigma ({sigmas.size}), got shape {np.shape(values)}."
+                )
+    marks = dict(marks or {})
+    unknown = [title for title in marks if title not in panels]
+    if unknown:
+        raise ValueError(f"marks must name panel titles from {list(panels)}, got {unknown!r}.")
+    fig, axes = _new_figure(1, len(panels), width=panel_width * len(panels), height=3.6, sharey=True)
+    for ax, (title, curves) in zip(axes[0], panels.items(), strict=True):
+        for label, values in curves.items():
+            ax.plot(sigmas, values, marker="o", ms=3, label=label)
+        if title in marks:
+            x, mark_label = marks[title]
+            ax.axvline(x, color="grey", ls=":", lw=1.2, label=mark_label)
+            ax.annotate(mark_label, xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3),
+                        textcoords="offset points", ha="left", va="top", fontsize=8, color="dimgrey")
+        ax.set_title(title, fontsize=10)
+        ax.set_xlabel(xlabel)
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel(ylabel)
+    # One legend for all panels, below them, so it hides no curve.
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    curve_labels = list(next(iter(panels.values())))
+    keep = [i for i, label in enumerate(labels) if label in curve_labels]
+    fig.legend([handles[i] for i in keep], [labels[i] for i in keep], loc="lower center", ncol=len(keep), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig

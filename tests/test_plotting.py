@@ -5,6 +5,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from course_utils import plotting
@@ -301,3 +302,63 @@ def test_embedding_views_figure_explains_bad_pairs(pairs, message):
         plotting.embedding_views_figure(np.zeros((4, 3)), np.zeros(4), pairs=pairs)
     with pytest.raises(ValueError, match="embedding must have shape"):
         plotting.embedding_views_figure(np.zeros((4, 1)), np.zeros(4))
+
+
+# --------------------------------------------------------------------------- lecture 04
+
+
+def test_image_rows_labels_do_not_overprint_each_other():
+    rows = {"original": IMAGES[:4], "homoscedastic noise": IMAGES[:4], "heteroscedastic noise": IMAGES[:4]}
+    fig = plotting.image_rows(rows)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # labels take their final places while drawing
+    renderer = canvas.get_renderer()
+    boxes = [ax.yaxis.label.get_window_extent(renderer) for ax in fig.axes[::4]]
+    assert [ax.get_ylabel().replace("\n", " ") for ax in fig.axes[::4]] == list(rows)
+    for upper, lower in zip(boxes[:-1], boxes[1:], strict=True):
+        assert lower.y1 <= upper.y0, "row labels overlap"
+    assert min(box.x0 for box in boxes) >= 0, "a row label is cut off at the left edge"
+
+
+def test_activation_histogram_shows_shares_and_the_mean():
+    values = np.concatenate([np.full(30, 0.05), np.full(70, 0.95)])
+    fig = plotting.activation_histogram_figure(values, bins=10)
+    ax = fig.axes[0]
+    heights = ax.patches[0].get_data()[0]
+    assert heights.sum() == pytest.approx(1.0) and heights[0] == pytest.approx(0.3) and heights[-1] == pytest.approx(0.7)
+    assert ax.lines[0].get_xdata()[0] == pytest.approx(0.68)
+    assert ax.get_xlabel() == "code activation" and ax.get_ylabel()
+    fig2, ax2 = plt.subplots()
+    assert plotting.activation_histogram_figure(values, ax=ax2) is fig2
+    plt.close(fig2)
+
+
+def test_psnr_curves_one_panel_per_noise_kind_with_a_shared_axis():
+    sigmas = [0.0, 0.1, 0.2]
+    panels = {
+        "homoscedastic": {"noisy input": [40.0, 20.0, 14.0], "denoiser": [22.0, 21.0, 20.0]},
+        "heteroscedastic": {"noisy input": [40.0, 19.0, 13.0], "denoiser": [22.0, 20.5, 19.0]},
+    }
+    fig = plotting.psnr_curves_figure(sigmas, panels, marks={"homoscedastic": (0.2, "training noise")})
+    left, right = fig.axes
+    assert [line.get_label() for line in left.lines] == ["noisy input", "denoiser", "training noise"]
+    assert [line.get_label() for line in right.lines] == ["noisy input", "denoiser"]
+    assert left.get_title() == "homoscedastic" and left.get_xlabel() and left.get_ylabel() == "PSNR (dB)"
+    assert left.get_ylim() == right.get_ylim()
+    assert [text.get_text() for text in fig.legends[0].get_texts()] == ["noisy input", "denoiser"]
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plotting.activation_histogram_figure(np.array([0.5, 1.5])), "values"),
+        (lambda: plotting.activation_histogram_figure(np.array([0.5]), bins=1), "bins"),
+        (lambda: plotting.psnr_curves_figure([0.1], {"a": {"b": [1.0]}}), "sigmas"),
+        (lambda: plotting.psnr_curves_figure([0.1, 0.2], {"a": {"b": [1.0]}}), r"panels\['a'\]\['b'\]"),
+        (lambda: plotting.psnr_curves_figure([0.1, 0.2], {}), "panels"),
+        (lambda: plotting.psnr_curves_figure([0.1, 0.2], {"a": {"b": [1.0, 2.0]}}, marks={"c": (0.1, "x")}), "marks"),
+    ],
+)
+def test_lecture04_figures_explain_bad_input(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
