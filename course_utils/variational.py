@@ -53,40 +53,46 @@ def binarise(images: np.ndarray, seed: int = 0) -> np.ndarray:
 
 
 class DynamicBinarisation(keras.utils.PyDataset):
-    """Batches of ``images`` binarised afresh every epoch (dynamic binarisation), shuffled, as ``(x, x)`` pairs.
+    """Batches of ``images`` binarised afresh every epoch (dynamic binarisation), shuffled, as ``(x, x)`` pairs, or
+    ``([x, condition], x)`` when ``condition`` (e.g. one-hot labels, one row per image) is given.
 
     Pass it to ``model.fit`` instead of arrays. Its ``repr`` holds a hash of the images and the settings, so
     :func:`course_utils.training.fit_or_load` keys it by content.
     """
 
-    def __init__(self, images: np.ndarray, batch_size: int = 128, seed: int = 0) -> None:
+    def __init__(self, images: np.ndarray, batch_size: int = 128, seed: int = 0, condition: np.ndarray | None = None) -> None:
         super().__init__()
         binarise(images[:1], seed=0)  # validates dtype and range of a row cheaply
         images = np.asarray(images, dtype=np.float32)
         if images.min() < 0 or images.max() > 1:
             raise ValueError(f"images must hold values in [0, 1], got values from {images.min()} to {images.max()}.")
         self.images = images
+        self.condition = _check_condition(condition, len(images))
         self.batch_size = check_int("batch_size", batch_size, 1)
         self.seed = check_int("seed", seed, 0)
         self._rng = np.random.default_rng(self.seed)
         self._order = self._rng.permutation(len(images))
-        self._fingerprint = hashlib.blake2b(images.tobytes(), digest_size=8).hexdigest()
+        digest = hashlib.blake2b(images.tobytes(), digest_size=8)
+        if self.condition is not None:
+            digest.update(self.condition.tobytes())
+        self._fingerprint = digest.hexdigest()
 
     def __len__(self) -> int:
         return -(-len(self.images) // self.batch_size)
 
-    def __getitem__(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+    def __getitem__(self, index: int) -> tuple[np.ndarray | tuple[np.ndarray, np.ndarray], np.ndarray]:
         rows = self._order[index * self.batch_size : (index + 1) * self.batch_size]
         grey = self.images[rows]
         binary = (self._rng.random(grey.shape) < grey).astype(np.float32)
-        return binary, binary
+        return (binary if self.condition is None else (binary, self.condition[rows])), binary
 
     def on_epoch_end(self) -> None:
         self._order = self._rng.permutation(len(self.images))
 
     def __repr__(self) -> str:
         shape = self.images.shape
-        return f"DynamicBinarisation(images={self._fingerprint}{shape}, batch_size={self.batch_size}, seed={self.seed})"
+        conditioned = "" if self.condition is None else f", condition={self.condition.shape}"
+        return f"DynamicBinarisation(images={self._fingerprint}{shape}{conditioned}, batch_size={self.batch_size}, seed={self.seed})"
 
 
 # --------------------------------------------------------------------------- the loss
@@ -156,10 +162,12 @@ class KLDivergenceLoss(keras.layers.Layer):
         return {**super().get_config(), "beta": self.beta}
 
 
-def _kl_layers(model: keras.Model) -> list[KLDivergenceLoss]:
+def _kl_layers(model: keras.Model) -> list[keras.layers.Layer]:
+    """Return the layers that carry a KL weight: a float target ``beta`` and a variable ``weight`` (such as
+    :class:`KLDivergenceLoss`, or the same layer written out in a notebook)."""
     found = []
     for layer in model.layers:
-        if isinstance(layer, KLDivergenceLoss):
+        if isinstance(getattr(layer, "beta", None), float) and isinstance(getattr(layer, "weight", None), keras.Variable):
             found.append(layer)
         elif isinstance(layer, keras.Model):
             found.extend(_kl_layers(layer))

@@ -131,6 +131,17 @@ def test_dynamic_binarisation_draws_new_pixels_each_epoch_and_is_keyed_by_conten
     assert not np.array_equal(first_epoch, np.concatenate([dataset[i][0] for i in range(3)]))
     assert repr(dataset) == repr(variational.DynamicBinarisation(grey, batch_size=4, seed=0))
     assert repr(dataset) != repr(variational.DynamicBinarisation(grey * 0.5, batch_size=4, seed=0))
+    labels = np.eye(10, 3, dtype=np.float32)
+    (x, condition), y = variational.DynamicBinarisation(grey, batch_size=4, seed=0, condition=labels)[1]
+    assert np.array_equal(x, y) and condition.shape == (4, 3)
+    assert repr(variational.DynamicBinarisation(grey, 4, 0, labels)) != repr(dataset)
+
+
+def test_conditional_vae_trains_on_dynamic_binarisation_and_warm_up_finds_its_kl_layer(images):
+    vae = _tiny_vae(latent_dim=2, n_classes=4)
+    labels = keras.utils.to_categorical(np.arange(24) % 4, 4)
+    history = vae.fit(variational.DynamicBinarisation(images, 8, 0, labels), epochs=2, verbose=0, callbacks=[variational.KLWarmUp(2)])
+    assert len(history.history["loss"]) == 2
 
 
 @pytest.mark.parametrize(
