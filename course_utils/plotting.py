@@ -723,7 +723,8 @@ def rate_distortion_figure(results: Mapping[str, tuple[float, float, int]], late
     ax = axes[0, 0]
     kls = [float(v[0]) for v in results.values()]
     recs = [float(v[1]) for v in results.values()]
-    ax.plot(kls, recs, color="lightgrey", zorder=1)
+    by_rate = np.argsort(kls)
+    ax.plot(np.asarray(kls)[by_rate], np.asarray(recs)[by_rate], color="lightgrey", zorder=1)
     for label, kl, rec in zip(results, kls, recs, strict=True):
         ax.scatter([kl], [rec], zorder=2)
         ax.annotate(label, (kl, rec), textcoords="offset points", xytext=(5, 4), fontsize=8)
