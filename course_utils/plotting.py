@@ -828,3 +828,99 @@ def psnr_curves_figure(
     fig.legend([handles[i] for i in keep], [labels[i] for i in keep], loc="lower center", ncol=len(keep), fontsize=8, frameon=False)
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     return fig
+
+
+# --------------------------------------------------------------------------- lecture 05: sparse and variational autoencoders
+
+
+def activation_histograms_figure(codes: Mapping[str, np.ndarray], bins: int = 40) -> Figure:
+    """Return one histogram per model of all its code activations (values in [0, 1], log-scaled counts), titled with
+    the mean activation, so dense codes and sparse codes (most values near 0) can be told apart."""
+    if not codes:
+        raise ValueError("codes must map at least one model name to its code activations.")
+    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
+        raise ValueError(f"bins must be an integer of at least 2, got {bins!r}.")
+    fig, axes = _new_figure(1, len(codes), width=3.2 * len(codes), height=2.8, sharey=True)
+    for ax, (name, values) in zip(axes[0], codes.items(), strict=True):
+        values = np.asarray(values, dtype=float).ravel()
+        if values.size == 0:
+            raise ValueError(f"codes[{name!r}] holds no activations.")
+        ax.hist(values, bins=bins, range=(0.0, 1.0), color="tab:blue", log=True)
+        ax.set_title(f"{name}\nmean activation {values.mean():.3f}", fontsize=9)
+        ax.set_xlabel("activation")
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("count (log scale)")
+    fig.tight_layout()
+    return fig
+
+
+def sparsity_sweep_figure(
+    sweeps: Mapping[str, Mapping[float, tuple[float, float]]], baseline: tuple[float, float] | None = None
+) -> Figure:
+    """Return two panels against the penalty weight (log axis): the mean code activation and the reconstruction error.
+
+    ``sweeps`` maps a penalty name to {weight: (mean activation, error)}; ``baseline`` is the unpenalised model's
+    (mean activation, error), drawn as dashed lines.
+    """
+    if not sweeps or any(not points for points in sweeps.values()):
+        raise ValueError("sweeps must map each penalty name to at least one {weight: (mean activation, error)} entry.")
+    fig, axes = _new_figure(1, 2, width=8.4, height=3.2)
+    for column, (ylabel, index) in enumerate((("mean code activation", 0), ("test reconstruction MSE", 1))):
+        ax = axes[0, column]
+        for name, points in sweeps.items():
+            weights = sorted(points)
+            if any(w <= 0 for w in weights):
+                raise ValueError(f"penalty weights must be positive for a log axis, got {weights} for {name!r}.")
+            ax.plot(weights, [points[w][index] for w in weights], marker="o", label=name)
+        if baseline is not None:
+            ax.axhline(baseline[index], color="grey", linestyle="--", label="no penalty")
+        ax.set_xscale("log")
+        ax.set_xlabel("penalty weight")
+        ax.set_ylabel(ylabel)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def latent_scatter_pair_figure(panels: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> Figure:
+    """Return the 2-D code scatters of several models side by side; ``panels`` maps a title to ``(codes, labels)``."""
+    if not panels:
+        raise ValueError("panels must map at least one title to (codes, labels).")
+    fig, axes = _new_figure(1, len(panels), width=4.4 * len(panels), height=4.2)
+    for ax, (title, (codes, labels)) in zip(axes[0], panels.items(), strict=True):
+        latent_scatter_figure(codes, labels, ax=ax, title=title)
+    fig.tight_layout()
+    return fig
+
+
+def rate_distortion_figure(results: Mapping[str, tuple[float, float, int]], latent_dim: int | None = None) -> Figure:
+    """Return two panels for VAEs trained with different KL weights: reconstruction term (distortion) against KL term
+    (rate), one labelled point per model, and the number of active latent units per model.
+
+    ``results`` maps a label (e.g. "beta = 4") to (KL in nats, reconstruction in nats, active units).
+    """
+    if not results:
+        raise ValueError("results must map at least one label to (KL, reconstruction, active units).")
+    fig, axes = _new_figure(1, 2, width=9.0, height=3.4, gridspec_kw={"width_ratios": [1.4, 1]})
+    ax = axes[0, 0]
+    kls = [float(v[0]) for v in results.values()]
+    recs = [float(v[1]) for v in results.values()]
+    by_rate = np.argsort(kls)
+    ax.plot(np.asarray(kls)[by_rate], np.asarray(recs)[by_rate], color="lightgrey", zorder=1)
+    for label, kl, rec in zip(results, kls, recs, strict=True):
+        ax.scatter([kl], [rec], zorder=2)
+        ax.annotate(label, (kl, rec), textcoords="offset points", xytext=(5, 4), fontsize=8)
+    ax.set_xlabel("rate: KL term (nats)")
+    ax.set_ylabel("distortion: reconstruction term (nats)")
+    ax.grid(alpha=0.3)
+    ax = axes[0, 1]
+    ax.bar(range(len(results)), [int(v[2]) for v in results.values()], color="tab:green")
+    ax.set_xticks(range(len(results)), list(results), fontsize=8, rotation=20)
+    ax.set_ylabel("active latent units")
+    if latent_dim is not None:
+        ax.axhline(latent_dim, color="grey", linestyle="--")
+        ax.set_ylim(0, latent_dim * 1.1)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig

@@ -26,6 +26,7 @@ LECTURES_THAT_BUILD_MODELS = (
     "02_latent_space_and_generation.ipynb",
     "03_convolutional_fashion_mnist.ipynb",
     "04_olivetti_denoising.ipynb",
+    "05_sparse_and_variational_autoencoders.ipynb",
 )
 
 # (lecture, expression evaluated after the lecture's model cells, the builder call later notebooks use)
@@ -47,6 +48,20 @@ CASES = [
     # lecture 04 standardises with the training faces; six random images stand in for them
     ("04_olivetti_denoising.ipynb", "build_autoencoder(np.random.default_rng(0).random((6, 32, 32, 1), dtype='float32'))",
      lambda: models.deep_conv_autoencoder(normalization_images=np.random.default_rng(0).random((6, 32, 32, 1), dtype="float32"))),
+    ("05_sparse_and_variational_autoencoders.ipynb", "sparse_autoencoder()", lambda: models.sparse_autoencoder()),
+    ("05_sparse_and_variational_autoencoders.ipynb", "sparse_autoencoder(l1=1e-4)", lambda: models.sparse_autoencoder(l1=1e-4)),
+    (
+        "05_sparse_and_variational_autoencoders.ipynb",
+        "sparse_autoencoder(kl_weight=5e-3)",
+        lambda: models.sparse_autoencoder(kl_weight=5e-3),
+    ),
+    ("05_sparse_and_variational_autoencoders.ipynb", "build_vae(2)", lambda: models.variational_autoencoder(latent_dim=2)),
+    (
+        "05_sparse_and_variational_autoencoders.ipynb",
+        "build_vae(32, beta=4.0)",
+        lambda: models.variational_autoencoder(latent_dim=32, beta=4.0),
+    ),
+    ("05_sparse_and_variational_autoencoders.ipynb", "build_cvae(2)", lambda: models.variational_autoencoder(latent_dim=2, n_classes=10)),
 ]
 
 
@@ -91,3 +106,18 @@ def test_lecture_model_equals_builder(notebook_name, expression, build):
     # Same seed, same initial weights: the notebook's model and the builder's share weight-cache entries.
     for mine, theirs in zip(written.weights, built.weights, strict=True):
         np.testing.assert_array_equal(mine.numpy(), theirs.numpy())
+
+
+def test_lecture05_vae_has_the_benchmarks_cache_key():
+    """Lecture 05 trains its written-out VAE; benchmarks/lecture05.py trains the builder's. Same key, one training."""
+    from course_utils import training, variational
+
+    namespace = run_model_cells("05_sparse_and_variational_autoencoders.ipynb")
+    images = np.random.default_rng(0).random((16, 28, 28)).astype(np.float32)
+    keys = []
+    for build in (lambda: namespace["build_vae"](2), lambda: models.variational_autoencoder(latent_dim=2)):
+        keras.utils.set_random_seed(42)
+        vae = build()
+        vae.compile(optimizer=training.cosine_decay_adam(1e-3, 3, 16, 8), loss=variational.bernoulli_reconstruction_loss)
+        keys.append(training.cache_key(vae, variational.DynamicBinarisation(images, 8, seed=0), None, epochs=3, callbacks=[]))
+    assert keys[0] == keys[1]
