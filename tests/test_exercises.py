@@ -84,6 +84,18 @@ def test_other_errors_and_unreached_placeholders_are_reported():
     assert any("'z', which no placeholder" in p for p in tools.placeholder_problems(stray))
     unreached = _executed((STUB, True, None), ("print(1)", False, None))
     assert any("never raised NotImplementedError" in p for p in tools.placeholder_problems(unreached))
+    passed_silently = _executed((STUB, True, None), ("print(f)", False, None))  # uses f, but never calls it
+    assert any("never raised NotImplementedError" in p for p in tools.placeholder_problems(passed_silently))
+
+
+def test_a_placeholder_blocked_by_an_earlier_one_is_fine():
+    blocked = _executed(
+        ("# YOUR CODE HERE\nraise NotImplementedError()", True, ("NotImplementedError", "", [])),  # would define data
+        (STUB, True, None),
+        ("f(data)", False, ("NameError", "name 'data' is not defined", [])),
+    )
+    blocked.cells[0].source = "data = [1]\n" + blocked.cells[0].source  # the solution cell binds `data`
+    assert tools.placeholder_problems(blocked) == []
 
 
 def test_differences_are_reported_cell_by_cell(tmp_path):

@@ -107,19 +107,22 @@ def _is_solution(cell: dict) -> bool:
     return bool(cell.get("metadata", {}).get("nbgrader", {}).get("solution"))
 
 
-def placeholder_problems(executed: nbformat.NotebookNode, name: str = "notebook") -> list[str]:
+def placeholder_problems(
+    executed: nbformat.NotebookNode, name: str = "notebook", solution: nbformat.NotebookNode | None = None
+) -> list[str]:
     """Return what is wrong with a blank release after it ran with errors allowed (empty when all is well).
 
-    Allowed errors are ``NotImplementedError`` and ``NameError``/``AttributeError``-free consequences of
-    one: a ``NameError`` for a name that a solution cell or an earlier failed cell would have bound.
-    Every solution code cell must be reached: it raises ``NotImplementedError`` itself, or a traceback
-    that ends in ``NotImplementedError`` passes through a function it defines.
+    Allowed errors are ``NotImplementedError`` and its consequences: a ``NameError`` for a name that a
+    solution cell of ``solution`` (the source notebook) or an earlier failed cell would have bound.
+    Every solution code cell must be reached: it raises ``NotImplementedError`` itself, a traceback that
+    ends in ``NotImplementedError`` passes through a function it defines, or every later cell that uses
+    its functions failed first (blocked by an earlier placeholder).
     """
     problems, unfinished, tracebacks = [], set(), []
     cells = executed.cells
-    for cell in cells:
+    for cell in [*cells, *(solution.cells if solution is not None else [])]:
         if cell.cell_type == "code" and _is_solution(cell):
-            unfinished |= _bound_names(cell.source)
+            unfinished |= _bound_names(cell.source)  # the solution's own code says what a placeholder leaves undefined
     raised_in: set[int] = set()
     for index, cell in enumerate(cells):
         if cell.cell_type != "code":
@@ -138,12 +141,26 @@ def placeholder_problems(executed: nbformat.NotebookNode, name: str = "notebook"
         else:
             problems.append(f"{where}: raised {error.ename}: {error.evalue}; only placeholders may fail")
         unfinished |= _bound_names(cell.source)  # what a failed cell would have defined is missing later
+    failed = {i for i, cell in enumerate(cells) if any(out.output_type == "error" for out in cell.get("outputs", []))}
     for index, cell in enumerate(cells):
-        if cell.cell_type == "code" and _is_solution(cell) and index not in raised_in:
-            functions = _defined_functions(cell.source)
-            if not any(f", in {function}(" in text or f"in {function}\n" in text for text in tracebacks for function in functions):
-                problems.append(f"{name}, cell {index} ({cell.get('id')}): its placeholder never raised NotImplementedError")
+        if cell.cell_type != "code" or not _is_solution(cell) or index in raised_in:
+            continue
+        functions = _defined_functions(cell.source)
+        if any(f", in {function}(" in text for text in tracebacks for function in functions):
+            continue  # a later cell called one of its functions and met the placeholder
+        later = enumerate(cells[index + 1 :], start=index + 1)
+        callers = [i for i, other in later if other.cell_type == "code" and functions & _used_names(other.source)]
+        if not callers or not set(callers) <= failed:
+            problems.append(f"{name}, cell {index} ({cell.get('id')}): its placeholder never raised NotImplementedError")
+        # else every cell that uses it failed first at an earlier placeholder: it is blocked, not silently passing
     return problems
+
+
+def _used_names(source: str) -> set[str]:
+    try:
+        return {node.id for node in ast.walk(ast.parse(source)) if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)}
+    except SyntaxError:
+        return set()
 
 
 def main(argv: list[str] | None = None) -> int:
