@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib.util
 import json
 import os
 import platform
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -26,8 +26,11 @@ from typing import Any
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-from execute_notebook import run  # noqa: E402  (tools/ is a folder of scripts, not a package)
+# tools/ is a folder of maintainer scripts, not a package: load the notebook executor by its path.
+_executor_spec = importlib.util.spec_from_file_location("execute_notebook", ROOT / "tools" / "execute_notebook.py")
+_executor = importlib.util.module_from_spec(_executor_spec)
+_executor_spec.loader.exec_module(_executor)
+run = _executor.run
 
 MARK = "BENCHMARK-JSON:"
 _PROBE = """\

@@ -1,15 +1,17 @@
-"""Self-checks for the exercises: call ``check_*(your_function)`` and read the verdict.
+"""Self-checks for the exercises: ``print(check_*(your_function))`` and read the verdict.
 
-Each check runs your function on small inputs of its own, compares with what the exercise asks for,
-and returns a :class:`CheckResult`; leave it as the last line of a cell and the notebook shows
-``PASSED`` with what was verified, or ``FAILED`` with the first thing that went wrong. The result is
-truthy only when the check passed. Errors raised by your function (including the
-``NotImplementedError`` of an unfinished exercise) are not caught, so you see their traceback.
+Each check runs your function (or looks at what your code produced) on inputs of its own and compares
+with what the exercise asks for. When everything holds it returns a :class:`CheckResult` that prints
+``PASSED`` and what was verified; at the first thing that goes wrong it raises :class:`CheckFailed`
+(an ``AssertionError``) saying what to fix, so nbgrader scores the test cell 0. Errors raised by your
+function (including the ``NotImplementedError`` of an unfinished exercise) are not caught, so you see
+their traceback.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,18 +21,19 @@ from course_utils import transforms
 
 @dataclass(frozen=True)
 class CheckResult:
-    """The verdict of one check: its name, whether it passed, and why (what was checked or what failed)."""
+    """The verdict of a passed check: its name and what it verified."""
 
     check: str
-    passed: bool
     details: tuple[str, ...]
 
-    def __bool__(self) -> bool:
-        return self.passed
-
     def __repr__(self) -> str:
-        verdict = "PASSED" if self.passed else "FAILED"
-        return "\n".join([f"{self.check}: {verdict}", *(f"  - {line}" for line in self.details)])
+        return "\n".join([f"{self.check}: PASSED", *(f"  - {line}" for line in self.details)])
+
+    __str__ = __repr__
+
+
+class CheckFailed(AssertionError):
+    """Raised by a check that found a mistake; the message names the check and what to fix."""
 
 
 class _Failed(Exception):
@@ -43,13 +46,13 @@ def _require(condition: object, explanation: str) -> None:
 
 
 def _run(name: str, steps: Callable[[list[str]], None]) -> CheckResult:
-    """Run ``steps`` (which appends what it verified to a list) and turn its first failure into a result."""
+    """Run ``steps`` (which appends what it verified to a list); turn its first failure into :class:`CheckFailed`."""
     verified: list[str] = []
     try:
         steps(verified)
     except _Failed as failure:
-        return CheckResult(name, False, (str(failure),))
-    return CheckResult(name, True, tuple(verified))
+        raise CheckFailed(f"{name}: FAILED\n  - {failure}") from None
+    return CheckResult(name, tuple(verified))
 
 
 def _check_callable(name: str, function: object) -> None:
@@ -74,7 +77,7 @@ def _test_images(seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).permutation(3 * 6 * 8).reshape(3, 6, 8).astype(np.float32) / (3 * 6 * 8)
 
 
-# --------------------------------------------------------------------------- Exercise 9.1: transformations
+# --------------------------------------------------------------------------- ex1: transformations
 
 
 def check_flip(flip_images: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
@@ -103,27 +106,62 @@ def check_flip(flip_images: Callable[[np.ndarray], np.ndarray]) -> CheckResult:
     return _run("check_flip", steps)
 
 
+def _pixel_sources(images: np.ndarray, result: np.ndarray) -> np.ndarray:
+    """Return, for each image and each output position, the input position its pixel came from.
+
+    Needs images whose pixel values are all different; a value that is not in the input gives -1.
+    """
+    n = len(images)
+    flat_in, flat_out = images.reshape(n, -1), result.reshape(n, -1)
+    sources = np.full(flat_out.shape, -1)
+    for k in range(n):
+        order = np.argsort(flat_in[k])
+        where = np.clip(np.searchsorted(flat_in[k], flat_out[k], sorter=order), 0, flat_in.shape[1] - 1)
+        found = flat_in[k][order[where]] == flat_out[k]
+        sources[k][found] = order[where][found]
+    return sources
+
+
+def _neighbours_kept(source: np.ndarray, height: int, width: int) -> float:
+    """Return the share of pairs of neighbouring pixels (side by side or one above the other) that are still neighbours."""
+    destination = np.empty_like(source)
+    destination[source] = np.arange(source.size)
+    rows, cols = np.divmod(destination.reshape(height, width), width)
+    pairs = [(rows[:, :-1], cols[:, :-1], rows[:, 1:], cols[:, 1:]), (rows[:-1], cols[:-1], rows[1:], cols[1:])]
+    kept = [np.abs(r1 - r2) + np.abs(c1 - c2) == 1 for r1, c1, r2, c2 in pairs]
+    return float(sum(k.sum() for k in kept) / sum(k.size for k in kept))
+
+
 def check_permutation(permute_images: Callable[[np.ndarray, int], np.ndarray]) -> CheckResult:
-    """Check ``permute_images(images, seed)`` shuffles pixel positions with one fixed, seed-chosen permutation."""
+    """Check ``permute_images(images, seed)`` scatters the pixel positions with one fixed, seed-chosen permutation
+    that destroys locality: pixels that were neighbours end up far apart."""
     _check_callable("check_permutation", permute_images)
 
     def steps(verified: list[str]) -> None:
-        images = _test_images()
+        height, width = 20, 24
+        images = np.random.default_rng(0).permutation(3 * height * width).reshape(3, height, width).astype(np.float32)
+        images /= images.size
         result = _as_array(permute_images(images, 7), "permute_images(images, 7)")
         _same_shape_and_dtype(result, images, "permute_images(images, 7)")
-        for k in range(len(images)):
-            _require(
-                np.array_equal(np.sort(result[k].ravel()), np.sort(images[k].ravel())),
-                f"image {k} does not hold the same pixel values as before; a permutation only moves pixels around.",
-            )
-        _require(not np.array_equal(result, images), "the images came back unchanged; shuffle the pixel positions.")
-        # where each pixel of each image went: the same for all images when one permutation is used
-        moves = [np.argsort(result[k].ravel())[np.argsort(np.argsort(images[k].ravel()))] for k in range(len(images))]
+        sources = _pixel_sources(images, result)
         _require(
-            all(np.array_equal(moves[0], m) for m in moves[1:]),
+            np.all(sources >= 0) and all(len(np.unique(s)) == s.size for s in sources),
+            "the images do not hold the same pixel values as before; a permutation only moves pixels around.",
+        )
+        _require(not np.array_equal(result, images), "the images came back unchanged; shuffle the pixel positions.")
+        _require(
+            all(np.array_equal(sources[0], s) for s in sources[1:]),
             "different images were shuffled differently; draw ONE permutation and apply it to every image.",
         )
         verified.append("moves pixels without changing them, with the same permutation for every image")
+        kept = _neighbours_kept(sources[0], height, width)
+        _require(
+            kept < 0.1,
+            f"{kept:.0%} of the pairs of neighbouring pixels are still neighbours afterwards, so the images keep their local "
+            "structure (shuffling whole rows or columns, rolling, flipping or transposing does that). Draw a random order "
+            "of all height*width pixel positions, so that neighbours end up far apart.",
+        )
+        verified.append(f"destroys locality: only {kept:.1%} of neighbouring pixels stay neighbours")
         again = _as_array(permute_images(images[::-1].copy(), 7), "a second call")[::-1]
         _require(
             np.array_equal(again, result),
@@ -177,7 +215,7 @@ def check_rotation(rotate_images: Callable[[np.ndarray, float], np.ndarray]) -> 
     return _run("check_rotation", steps)
 
 
-# --------------------------------------------------------------------------- Exercise 9.2: number generator
+# --------------------------------------------------------------------------- ex2: number generator
 
 
 def check_cluster_statistics(cluster_statistics: Callable[[np.ndarray, np.ndarray], tuple]) -> CheckResult:
@@ -209,52 +247,114 @@ def check_cluster_statistics(cluster_statistics: Callable[[np.ndarray, np.ndarra
     return _run("check_cluster_statistics", steps)
 
 
-def _codes_of(encoder: object, images: np.ndarray) -> np.ndarray:
-    if hasattr(encoder, "predict"):
-        return np.asarray(encoder.predict(images, verbose=0))
-    return np.asarray(encoder(images))
+RECOGNISER_TRAIN_IMAGES = 20_000
+RECOGNISER_EPOCHS = 3  # the same in quick mode: the checks need a good recogniser in every mode
+
+
+@functools.cache
+def digit_recogniser() -> object:
+    """Return the small convolutional MNIST classifier the checks use to read generated digits (trained once, cached)."""
+    from course_utils import data, models
+    from course_utils.training import fit_or_load
+
+    (x_train, y_train), _ = data.load_mnist()
+    model = models.digit_classifier()
+    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    images, labels = x_train[:RECOGNISER_TRAIN_IMAGES], y_train[:RECOGNISER_TRAIN_IMAGES]
+    fit_or_load(model, "digit-recogniser", images, labels, epochs=RECOGNISER_EPOCHS, batch_size=128, verbose=0)
+    return model
+
+
+def recognised_digits(images: np.ndarray) -> np.ndarray:
+    """Return the digit (0-9) that :func:`digit_recogniser` reads in each 28x28 image."""
+    array = np.asarray(images, dtype=np.float32)
+    if array.ndim not in (3, 4) or array.shape[1:3] != (28, 28):
+        raise ValueError(f"images must be a batch of 28x28 images, got shape {array.shape}.")
+    return digit_recogniser().predict(array.reshape(-1, 28, 28), verbose=0).argmax(axis=1)
+
+
+def check_encoder_decoder(encoder: object, decoder: object, code_size: int = 2) -> CheckResult:
+    """Check ``encoder`` maps (n, 28, 28) images to (n, code_size) codes and ``decoder`` maps codes back to
+    (n, 28, 28) images, as two separate Keras models with lecture 01's layer sizes (784-500-300-code and back)."""
+    import keras
+
+    def steps(verified: list[str]) -> None:
+        for name, model in (("encoder", encoder), ("decoder", decoder)):
+            _require(isinstance(model, keras.Model), f"{name} should be a keras.Model (e.g. keras.Sequential), got {type(model).__name__}.")
+        images = np.random.default_rng(0).uniform(size=(3, 28, 28)).astype(np.float32)
+        codes = _as_array(_predict(encoder, images), "encoder(images)")
+        _require(codes.shape == (3, code_size), f"the encoder turns 3 images into shape {codes.shape}; it should give (3, {code_size}).")
+        rebuilt = _as_array(_predict(decoder, codes), "decoder(codes)")
+        _require(rebuilt.shape == (3, 28, 28), f"the decoder turns 3 codes into shape {rebuilt.shape}; it should give (3, 28, 28).")
+        verified.append(f"encoder: (n, 28, 28) -> (n, {code_size}); decoder: (n, {code_size}) -> (n, 28, 28)")
+        shared = {id(v) for v in encoder.weights} & {id(v) for v in decoder.weights}
+        _require(not shared, "the encoder and the decoder share weights; build them from separate layers.")
+        dense = [layer for layer in encoder.layers if isinstance(layer, keras.layers.Dense)]
+        _require(
+            [layer.units for layer in dense] == [500, 300, code_size],
+            f"the encoder's Dense layers have {[layer.units for layer in dense]} units; lecture 01's have [500, 300, {code_size}].",
+        )
+        _require(
+            dense[-1].activation.__name__ == "linear",
+            f"the code layer uses a {dense[-1].activation.__name__} activation; leave it linear, so codes can take any value.",
+        )
+        units = [layer.units for layer in decoder.layers if isinstance(layer, keras.layers.Dense)]
+        _require(units == [300, 500, 784], f"the decoder's Dense layers have {units} units; the mirror of the encoder has [300, 500, 784].")
+        verified.append(f"lecture 01's layers: 784-500-300-{code_size} (linear code) and {code_size}-300-500-784, no weights shared")
+
+    return _run("check_encoder_decoder", steps)
 
 
 def check_generate(
     generate: Callable[[int, int], np.ndarray],
-    encoder: object,
+    decoder: object,
     centroids: np.ndarray,
     spreads: np.ndarray,
-    digits: tuple[int, ...] = tuple(range(10)),
+    spread_scale: float,
+    n: int = 50,
+    recognise: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> CheckResult:
-    """Check ``generate(digit, n)`` returns ``n`` different images whose codes (by ``encoder``) lie near
-    ``centroids[digit]``: their mean within 0.75 ``spreads[digit]`` of it, for almost every digit."""
+    """Check ``generate(digit, n)`` returns ``n`` different images in [0, 1] that a digit classifier reads as
+    ``digit`` about as often as images decoded from codes drawn around ``centroids[digit]`` (standard deviation
+    ``spread_scale * spreads[digit]``). ``recognise`` maps images to digits (default: :func:`recognised_digits`)."""
     _check_callable("check_generate", generate)
     centroids, spreads = np.asarray(centroids, dtype=np.float64), np.asarray(spreads, dtype=np.float64)
     if centroids.ndim != 2 or len(centroids) < 2:
         raise ValueError(f"centroids must be shaped (n_classes >= 2, code_size), got {centroids.shape}.")
     if spreads.shape != centroids.shape or np.any(spreads <= 0):
         raise ValueError(f"spreads must be positive and shaped like centroids {centroids.shape}, got {spreads.shape}.")
+    recognise = recognised_digits if recognise is None else recognise
 
     def steps(verified: list[str]) -> None:
-        near, n = [], 12
-        for digit in digits:
+        rng = np.random.default_rng(1234)
+        yours, reference = [], []
+        for digit in range(len(centroids)):
             images = _as_array(generate(digit, n), f"generate({digit}, {n})")
             _require(len(images) == n, f"generate({digit}, {n}) returned {len(images)} images instead of {n}.")
             _require(np.all(np.isfinite(images)), f"generate({digit}, {n}) returned NaN or infinite pixels.")
-            spread = float(images.reshape(n, -1).std(axis=0).mean())
-            _require(spread > 1e-4, f"generate({digit}, {n}) returned {n} identical images; draw different codes near the centroid.")
-            codes = _codes_of(encoder, images).reshape(n, -1)
             _require(
-                codes.shape[1] == centroids.shape[1],
-                f"the encoder gives {codes.shape[1]}-D codes but centroids are {centroids.shape[1]}-D.",
+                images.min() >= 0 and images.max() <= 1,
+                f"generate({digit}, {n}) returned pixels outside [0, 1] (from {images.min():.2f} to {images.max():.2f}); "
+                "the decoder's output is not limited to the range of an image, so clip it.",
             )
-            # distance of the codes' mean from the centroid, in units of the digit's spread (root mean square over dimensions)
-            near.append(float(np.sqrt(np.mean(((codes.mean(axis=0) - centroids[digit]) / spreads[digit]) ** 2))) < 0.75)
-        needed = len(digits) - len(digits) // 5  # the decoder-encoder round trip is not exact, so allow a few misses
+            spread = float(images.reshape(n, -1).std(axis=0).mean())
+            _require(spread > 1e-4, f"generate({digit}, {n}) returned {n} identical images; draw a different code for every image.")
+            yours.append(float(np.mean(recognise(images) == digit)))
+            codes = rng.normal(centroids[digit], spread_scale * spreads[digit], size=(n, centroids.shape[1]))
+            reference.append(float(np.mean(recognise(np.clip(_predict(decoder, codes), 0, 1)) == digit)))
+        verified.append(f"{n} different images with pixels in [0, 1] for each of the {len(centroids)} digits")
+        yours_mean, reference_mean = float(np.mean(yours)), float(np.mean(reference))
+        worst = int(np.argmax(np.subtract(reference, yours)))
         _require(
-            sum(near) >= needed,
-            f"the generated images of only {sum(near)} of {len(digits)} digits encode back near their digit's centroid "
-            f"(needed: {needed}); decode codes drawn around centroids[digit] with spread spreads[digit], "
-            f"e.g. rng.normal(centroids[digit], spreads[digit], size=(n, 2)). "
-            f"Missed: {[d for d, hit in zip(digits, near, strict=True) if not hit]}.",
+            yours_mean >= reference_mean - 0.1 and reference[worst] - yours[worst] < 0.4,
+            f"a digit classifier reads the requested digit in {yours_mean:.0%} of your images, but in {reference_mean:.0%} of images "
+            f"decoded from codes around each digit's centroid (worst: digit {worst}, {yours[worst]:.0%} against {reference[worst]:.0%}). "
+            "Draw each code near centroids[digit], with the digit's own spread, and decode it.",
         )
-        verified.append(f"{n} different images per digit; for {sum(near)} of {len(digits)} digits they encode back near its centroid")
+        verified.append(
+            f"a digit classifier reads the requested digit in {yours_mean:.0%} of them "
+            f"(codes drawn around the centroids and decoded: {reference_mean:.0%})"
+        )
 
     return _run("check_generate", steps)
 
@@ -280,11 +380,12 @@ def check_interpolation(interpolate: Callable[[np.ndarray, np.ndarray, int], np.
     return _run("check_interpolation", steps)
 
 
-# --------------------------------------------------------------------------- denoising
+# --------------------------------------------------------------------------- ex3: denoising
 
 
 def check_add_noise(add_noise: Callable[[np.ndarray, float, int], np.ndarray]) -> CheckResult:
-    """Check ``add_noise(images, sigma, seed)`` adds Gaussian noise of standard deviation ``sigma`` and clips to [0, 1]."""
+    """Check ``add_noise(images, sigma, seed)`` adds Gaussian noise of standard deviation ``sigma``, drawn
+    independently for every pixel of every image, and clips to [0, 1]."""
     _check_callable("check_add_noise", add_noise)
 
     def steps(verified: list[str]) -> None:
@@ -292,10 +393,28 @@ def check_add_noise(add_noise: Callable[[np.ndarray, float, int], np.ndarray]) -
         noisy = _as_array(add_noise(gray, 0.1, 0), "add_noise(images, 0.1, 0)")
         _require(np.array_equal(gray, np.full_like(gray, 0.5)), "add_noise changed its input; return a new array.")
         _same_shape_and_dtype(noisy, gray, "add_noise(images, 0.1, 0)")
-        std, mean = float(noisy.std()), float(noisy.mean())
+        noise = noisy.astype(np.float64) - 0.5
+        std, mean = float(noise.std()), float(noise.mean())
         _require(abs(std - 0.1) < 0.01, f"on a gray image with sigma=0.1 the noise has standard deviation {std:.3f}; it should be 0.1.")
-        _require(abs(mean - 0.5) < 0.01, f"the noise should average 0, but the gray image's mean moved from 0.5 to {mean:.3f}.")
-        verified.append("Gaussian noise with the requested standard deviation and mean 0")
+        flat = noise.reshape(len(noise), -1)
+        same_pixels = float(np.mean(flat.std(axis=1)))
+        _require(
+            same_pixels > 0.05,
+            "within an image every pixel got (almost) the same noise value; draw one value per pixel (a draw shaped like images).",
+        )
+        between_images = float(np.abs(np.corrcoef(flat)[np.triu_indices(len(flat), 1)]).mean())
+        _require(
+            between_images < 0.2,
+            f"the images share their noise (mean correlation between two images' noise: {between_images:.2f}); "
+            "every image needs its own noise, so draw it for the whole batch at once, not one pattern for all.",
+        )
+        neighbours = float(np.corrcoef(noise[:, :, :-1].ravel(), noise[:, :, 1:].ravel())[0, 1])
+        _require(
+            abs(neighbours) < 0.2,
+            f"the noise of neighbouring pixels is correlated ({neighbours:.2f}); each pixel's noise must be an independent draw.",
+        )
+        _require(abs(mean) < 0.01, f"the noise should average 0, but the gray image's mean moved from 0.5 to {0.5 + mean:.3f}.")
+        verified.append("Gaussian noise with the requested standard deviation and mean 0, independent between images and pixels")
         strong = _as_array(add_noise(_test_images(), 0.8, 1), "add_noise(images, 0.8, 1)")
         _require(strong.min() >= 0 and strong.max() <= 1, "noisy pixels must be clipped to [0, 1], the range of the images.")
         verified.append("clips the result to [0, 1]")
@@ -308,7 +427,37 @@ def check_add_noise(add_noise: Callable[[np.ndarray, float, int], np.ndarray]) -
     return _run("check_add_noise", steps)
 
 
-# --------------------------------------------------------------------------- pretraining
+def _predict(model: object, inputs: np.ndarray) -> np.ndarray:
+    if hasattr(model, "predict"):
+        return np.asarray(model.predict(inputs, verbose=0))
+    return np.asarray(model(inputs))
+
+
+def check_denoiser(denoiser: object, clean_images: np.ndarray, noisy_images: np.ndarray) -> CheckResult:
+    """Check that ``denoiser`` (a model or function) brings noisy images closer to their clean originals than they were."""
+    clean, noisy = np.asarray(clean_images, dtype=np.float32), np.asarray(noisy_images, dtype=np.float32)
+    if clean.shape != noisy.shape or clean.ndim < 3:
+        raise ValueError(f"clean_images and noisy_images must be batches of one shape, got {clean.shape} and {noisy.shape}.")
+
+    def steps(verified: list[str]) -> None:
+        denoised = _as_array(_predict(denoiser, noisy), "the denoiser's output")
+        _require(denoised.shape == clean.shape, f"the denoiser's output has shape {denoised.shape}; it should be {clean.shape}.")
+        _require(np.all(np.isfinite(denoised)), "the denoiser's output holds NaN or infinite values.")
+        before = float(np.mean((noisy - clean) ** 2))
+        after = float(np.mean((denoised - clean) ** 2))
+        _require(
+            after < 0.8 * before,
+            f"the denoised images are not closer to the clean ones than the noisy input (MSE {after:.4f} against {before:.4f}); "
+            "train with the NOISY images as input and the CLEAN images as target.",
+        )
+        verified.append(
+            f"on {len(clean):,} test images the output is closer to the clean images than the input (MSE {after:.4f} vs {before:.4f})"
+        )
+
+    return _run("check_denoiser", steps)
+
+
+# --------------------------------------------------------------------------- ex4: pretraining
 
 
 def check_labelled_subset(labelled_subset: Callable[[np.ndarray, int, int], np.ndarray]) -> CheckResult:
@@ -334,3 +483,120 @@ def check_labelled_subset(labelled_subset: Callable[[np.ndarray, int, int], np.n
         verified.append("the same seed picks the same images, another seed others")
 
     return _run("check_labelled_subset", steps)
+
+
+def check_classifiers(build_classifier: Callable[[str], object], encoder: object) -> CheckResult:
+    """Check ``build_classifier(variant)`` for the variants "frozen" (the pretrained ``encoder``, not trained),
+    "fine-tuned" (a trainable copy of it) and "scratch" (a new encoder that shares nothing with it)."""
+    _check_callable("check_classifiers", build_classifier)
+    before = [np.array(w) for w in encoder.get_weights()]
+    pretrained = [w for w in before if np.ptp(w) > 0]  # constant arrays (e.g. untrained biases) say nothing about their origin
+    pretrained_ids = {id(v) for v in encoder.weights}
+
+    def encoder_arrays(variables: list) -> list[np.ndarray]:
+        values = [v.numpy() for v in variables]
+        return [w for w in values if any(w.shape == p.shape and np.array_equal(w, p) for p in pretrained)]
+
+    def steps(verified: list[str]) -> None:
+        def build(variant: str) -> object:
+            model = build_classifier(variant)
+            what = f'build_classifier("{variant}")'
+            _require(hasattr(model, "trainable_weights"), f"{what} should return a Keras model, got {type(model).__name__}.")
+            out = _as_array(_predict(model, np.zeros((2, 28, 28), np.float32)), f"{what} on 2 images")
+            _require(out.shape == (2, 10), f"{what} gives outputs shaped {out.shape} for 2 images; it should be (2, 10).")
+            return model
+
+        def frozen_holds_encoder(model: object) -> bool:
+            return len(encoder_arrays(model.non_trainable_weights)) == len(pretrained) and not encoder_arrays(model.trainable_weights)
+
+        frozen = build("frozen")
+        _require(
+            frozen_holds_encoder(frozen),
+            'the "frozen" classifier must hold the pretrained encoder\'s weights and not train them (trainable_encoder=False).',
+        )
+        _require(frozen.trainable_weights, 'the "frozen" classifier has nothing to train; only its encoder should be frozen, not the head.')
+        tuned, scratch = build("fine-tuned"), build("scratch")
+        verified.append('"frozen": the pretrained encoder, not trainable, under a trainable head')
+        _require(
+            len(encoder_arrays(tuned.trainable_weights)) == len(pretrained),
+            'the "fine-tuned" classifier must start from the pretrained encoder\'s weights and train them.',
+        )
+        _require(
+            not pretrained_ids & {id(v) for v in tuned.weights},
+            'the "fine-tuned" classifier trains the pretrained encoder itself, which would change it for the frozen runs too; '
+            "fine-tune a copy (a new encoder of the same architecture with the pretrained weights set into it).",
+        )
+        verified.append('"fine-tuned": a trainable copy of the pretrained encoder (the original stays untouched)')
+        _require(
+            not pretrained_ids & {id(v) for v in scratch.weights} and not encoder_arrays(scratch.weights),
+            'the "scratch" classifier starts from the pretrained encoder\'s weights; from scratch means a newly built encoder.',
+        )
+        _require(
+            len(scratch.trainable_weights) == len(scratch.weights),
+            'the "scratch" classifier has frozen weights; a network trained from scratch trains all of them.',
+        )
+        verified.append('"scratch": a new, fully trainable encoder that shares no weights with the pretrained one')
+        _require(
+            all(np.array_equal(a, b) for a, b in zip(before, encoder.get_weights(), strict=True)),
+            "building the classifiers changed the pretrained encoder's weights.",
+        )
+        _require(
+            frozen_holds_encoder(frozen),
+            "building the other classifiers made the frozen classifier's encoder trainable again: they reuse the pretrained "
+            "encoder object itself; give them their own encoder.",
+        )
+
+    return _run("check_classifiers", steps)
+
+
+def check_test_accuracies(runs: Mapping[object, list], x_test: np.ndarray, y_test: np.ndarray) -> CheckResult:
+    """Check that every ``(accuracy, classifier)`` in ``runs`` (lists of them, one per labelled subset) reports the
+    classifier's accuracy on the test images ``x_test``, ``y_test`` (only the first of each list is recomputed)."""
+    x_test, y_test = np.asarray(x_test), np.asarray(y_test)
+
+    def steps(verified: list[str]) -> None:
+        for key, results in runs.items():
+            _require(len(results) > 0, f"runs[{key!r}] is empty.")
+            for accuracy, _ in results:
+                _require(
+                    np.ndim(accuracy) == 0 and 0 <= float(accuracy) <= 1,
+                    f"the accuracy of {key!r} is {accuracy!r}; return one number between 0 and 1 "
+                    "(model.evaluate returns [loss, accuracy]).",
+                )
+            accuracy, classifier = results[0]
+            actual = float(np.mean(_predict(classifier, x_test).argmax(axis=1) == y_test))
+            _require(
+                abs(float(accuracy) - actual) < 2e-3,
+                f"for {key!r} you report an accuracy of {float(accuracy):.3f}, but the classifier classifies {actual:.3f} of the test "
+                "images correctly; measure the accuracy on the test images (x_eval, y_eval), not on the labelled training images.",
+            )
+        verified.append(f"the {len(runs)} settings report their classifiers' accuracies on the {len(x_test):,} test images")
+
+    return _run("check_test_accuracies", steps)
+
+
+def check_test_errors(trained: Mapping[tuple[str, str], tuple], test_sets: Mapping[str, np.ndarray]) -> CheckResult:
+    """Check that each ``trained[name, kind] = (error, model, fit result)`` reports the model's mean squared error
+    on ``test_sets[name]``, and that the model was trained."""
+
+    def steps(verified: list[str]) -> None:
+        for (name, kind), entry in trained.items():
+            _require(
+                isinstance(entry, tuple) and len(entry) == 3,
+                f"train_and_score should return (test MSE, model, fit result); got {entry!r:.80}.",
+            )
+            error, model, result = entry
+            images = np.asarray(test_sets[name])
+            actual = float(np.mean((_predict(model, images).reshape(images.shape) - images) ** 2))
+            _require(
+                np.ndim(error) == 0 and abs(float(error) - actual) <= 1e-3 * max(actual, 1e-6) + 1e-6,
+                f"the {kind} model on {name!r} reports an error of {float(np.ravel(error)[0]):.5f}, but its MSE on the test images "
+                f"of that set is {actual:.5f}; return the mean squared error on x_test, the images the model was not trained on.",
+            )
+            _require(
+                hasattr(result, "history") and len(result.history.get("loss", [])) > 0,
+                f"the {kind} model on {name!r} has no training history; train it with fit_or_load and return its result.",
+            )
+        verified.append(f"all {len(trained)} errors are the trained models' MSE on their test sets")
+
+    return _run("check_test_errors", steps)

@@ -473,3 +473,31 @@ def variational_autoencoder(
     z = Sampling()([mean, log_var])
     logits = decoder([z, label] if label is not None else z)
     return keras.Model([image, label] if label is not None else image, logits, name="vae")
+
+
+# --------------------------------------------------------------------------- a digit classifier for the exercise checks
+
+
+def digit_classifier(seed: int = 0) -> keras.Model:
+    """Return a small (uncompiled) convolutional MNIST classifier: 28x28 images in, 10 softmax probabilities out.
+
+    Two 3x3 convolutions (16 and 32 filters, each followed by 2x2 max pooling) and a softmax layer, 12,810
+    weights. Its initial weights come from ``seed`` alone, so building it leaves the global random state alone.
+    """
+    from course_utils._validate import check_int
+
+    seed = check_int("seed", seed, 0)
+    init = keras.initializers.GlorotUniform
+    return keras.Sequential(
+        [
+            keras.Input(shape=(28, 28), name="image"),
+            keras.layers.Reshape((28, 28, 1), name="add_channel"),
+            keras.layers.Conv2D(16, 3, activation="relu", kernel_initializer=init(seed), name="conv_1"),
+            keras.layers.MaxPooling2D(2, name="pool_1"),
+            keras.layers.Conv2D(32, 3, activation="relu", kernel_initializer=init(seed + 1), name="conv_2"),
+            keras.layers.MaxPooling2D(2, name="pool_2"),
+            keras.layers.Flatten(name="flatten"),
+            keras.layers.Dense(10, activation="softmax", kernel_initializer=init(seed + 2), name="digit_probabilities"),
+        ],
+        name="digit_classifier",
+    )

@@ -10,7 +10,7 @@ Everything is generated from ONE setting, the repository URL in pyproject.toml's
 * a markdown cell at the top (id and tag ``launch-links``) linking to that notebook's own path on
   Colab and Binder (Binder builds the repository's environment.yml); an exercise and its solution
   share one cell that links to both, so the exercise generator, which copies the solution's cells,
-  keeps it right (run this script, then `python -m course_utils.exercises build`);
+  keeps it right (run this script, then `python tools/exercises.py release`);
 * at the top of its first code cell, an install of the course package that runs only on Colab, where
   ``google.colab`` is imported, and is a no-op everywhere else.
 
