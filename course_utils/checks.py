@@ -10,7 +10,6 @@ their traceback.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -247,30 +246,14 @@ def check_cluster_statistics(cluster_statistics: Callable[[np.ndarray, np.ndarra
     return _run("check_cluster_statistics", steps)
 
 
-RECOGNISER_TRAIN_IMAGES = 20_000
-RECOGNISER_EPOCHS = 3  # the same in quick mode: the checks need a good recogniser in every mode
-
-
-@functools.cache
-def digit_recogniser() -> object:
-    """Return the small convolutional MNIST classifier the checks use to read generated digits (trained once, cached)."""
-    from course_utils import data, models
-    from course_utils.training import fit_or_load
-
-    (x_train, y_train), _ = data.load_mnist()
-    model = models.digit_classifier()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
-    images, labels = x_train[:RECOGNISER_TRAIN_IMAGES], y_train[:RECOGNISER_TRAIN_IMAGES]
-    fit_or_load(model, "digit-recogniser", images, labels, epochs=RECOGNISER_EPOCHS, batch_size=128, verbose=0)
-    return model
-
-
 def recognised_digits(images: np.ndarray) -> np.ndarray:
-    """Return the digit (0-9) that :func:`digit_recogniser` reads in each 28x28 image."""
+    """Return the digit (0-9) that the course's digit classifier (:mod:`course_utils.recognition`) reads in each 28x28 image."""
+    from course_utils import recognition
+
     array = np.asarray(images, dtype=np.float32)
     if array.ndim not in (3, 4) or array.shape[1:3] != (28, 28):
         raise ValueError(f"images must be a batch of 28x28 images, got shape {array.shape}.")
-    return digit_recogniser().predict(array.reshape(-1, 28, 28), verbose=0).argmax(axis=1)
+    return recognition.read_digits(array.reshape(-1, 28, 28))[0]
 
 
 def check_encoder_decoder(encoder: object, decoder: object, code_size: int = 2) -> CheckResult:

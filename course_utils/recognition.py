@@ -1,7 +1,7 @@
-"""A small digit classifier that reads generated digits (lecture 05): which digit a sample shows, and how sure it is.
+"""A small digit classifier that reads generated digits: which digit a sample shows, and how sure it is.
 
-The architecture and training match the recogniser that the exercise checks use (same layers, initial weights, data
-and settings), so both share one weight-cache entry.
+Lecture 05 and the exercise checks (:func:`course_utils.checks.recognised_digits`) both read digits with it; it is
+:func:`course_utils.models.digit_classifier`, trained once and kept in the weight cache.
 """
 
 from __future__ import annotations
@@ -12,40 +12,19 @@ import keras
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
-from course_utils._validate import check_int
 
 TRAIN_IMAGES = 20_000
 EPOCHS = 3  # the same in quick mode: a sample is only judged as well as the classifier reads it
 
 
-def digit_classifier(seed: int = 0) -> keras.Model:
-    """Return an uncompiled convolutional MNIST classifier (two 3x3 convolutions with pooling, softmax over 10 digits,
-    12,810 weights) whose initial weights come from ``seed`` alone."""
-    seed = check_int("seed", seed, 0)
-    init = keras.initializers.GlorotUniform
-    return keras.Sequential(
-        [
-            keras.Input(shape=(28, 28), name="image"),
-            keras.layers.Reshape((28, 28, 1), name="add_channel"),
-            keras.layers.Conv2D(16, 3, activation="relu", kernel_initializer=init(seed), name="conv_1"),
-            keras.layers.MaxPooling2D(2, name="pool_1"),
-            keras.layers.Conv2D(32, 3, activation="relu", kernel_initializer=init(seed + 1), name="conv_2"),
-            keras.layers.MaxPooling2D(2, name="pool_2"),
-            keras.layers.Flatten(name="flatten"),
-            keras.layers.Dense(10, activation="softmax", kernel_initializer=init(seed + 2), name="digit_probabilities"),
-        ],
-        name="digit_classifier",
-    )
-
-
 @functools.cache
 def trained_digit_classifier() -> keras.Model:
-    """Return :func:`digit_classifier` trained on the first 20,000 MNIST training digits for 3 epochs (cached)."""
-    from course_utils import data
+    """Return :func:`course_utils.models.digit_classifier` trained on the first 20,000 MNIST training digits for 3 epochs (cached)."""
+    from course_utils import data, models
     from course_utils.training import fit_or_load
 
     (x_train, y_train), _ = data.load_mnist()
-    model = digit_classifier()
+    model = models.digit_classifier()
     model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
     fit_or_load(model, "digit-recogniser", x_train[:TRAIN_IMAGES], y_train[:TRAIN_IMAGES], epochs=EPOCHS, batch_size=128, verbose=0)
     return model

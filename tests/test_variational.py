@@ -183,10 +183,10 @@ def test_kl_warm_up_needs_a_kl_layer(images):
         model.fit(images, images, epochs=1, verbose=0, callbacks=[variational.KLWarmUp(2)])
 
 
-def test_digit_classifier_matches_the_exercise_recogniser_layout_and_checks_its_input():
+def test_digit_classifier_has_its_weights_and_read_digits_checks_its_input():
     from course_utils import recognition
 
-    model = recognition.digit_classifier()
+    model = models.digit_classifier()
     assert model.count_params() == 12_810 and model.output_shape == (None, 10)
     with pytest.raises(ValueError, match="images must be a non-empty batch of 28x28"):
         recognition.read_digits(np.zeros((2, 8, 8)))

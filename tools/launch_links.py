@@ -133,6 +133,10 @@ def update_notebook(notebook: nbformat.NotebookNode, path: str, url: str | None 
         else:
             del cell["id"]
         notebook.cells.insert(0, cell)
+    if "nbgrader" not in cell.metadata and any("nbgrader" in c.metadata for c in notebook.cells):
+        cell.metadata["nbgrader"] = {  # an nbgrader notebook: a read-only cell, as students may not edit it
+            "grade": False, "grade_id": CELL_ID, "locked": True, "schema_version": 3, "solution": False, "task": False,
+        }
     code = [c for c in notebook.cells if c.cell_type == "code"]
     if code:
         code[0].source = colab_snippet(url) + _SNIPPET.sub("", code[0].source, count=1)
