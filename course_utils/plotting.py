@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     import keras
 
 
+# --------------------------------------------------------------------------- figures and panels
+
+
 DEFAULT_DPI = 90
 
 
@@ -31,6 +34,24 @@ def _new_figure(nrows: int = 1, ncols: int = 1, panel_size: float = 1.2, **kwarg
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, height), dpi=DEFAULT_DPI, squeeze=False, **kwargs)
     plt.close(fig)
     return fig, axes
+
+
+def _figure_and_ax(ax: Axes | None, width: float, height: float) -> tuple[Figure, Axes]:
+    if ax is not None:
+        return ax.figure, ax
+    fig, axes = _new_figure(width=width, height=height)
+    return fig, axes[0, 0]
+
+
+def _legend_and_grid(fig: Figure, ax: Axes) -> Figure:
+    """Finish a line plot: legend, light grid, tight layout; return ``fig``."""
+    ax.legend()
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- image grids and rows
 
 
 def _as_images(images: np.ndarray, name: str = "images") -> np.ndarray:
@@ -110,6 +131,18 @@ def reconstruction_figure(originals: np.ndarray, reconstructions: np.ndarray, n:
     return image_rows({"original": originals[:n], "reconstruction": reconstructions[:n]})
 
 
+def snapshots_figure(originals: np.ndarray, snapshots: Mapping[int, np.ndarray]) -> Figure:
+    """Return rows of reconstructions of the same images at several epochs, under a row of the originals."""
+    if not snapshots:
+        raise ValueError("snapshots must map at least one epoch to reconstructions (see ReconstructionSnapshots).")
+    rows = {"original": originals}
+    rows.update({f"epoch {epoch}": images for epoch, images in sorted(snapshots.items())})
+    return image_rows(rows)
+
+
+# --------------------------------------------------------------------------- training curves
+
+
 def history_figure(
     history: Mapping[str, Sequence[float]] | object,
     metrics: Sequence[str] | None = None,
@@ -136,13 +169,33 @@ def history_figure(
     ax.set_ylabel(ylabel)
     if log_scale:
         ax.set_yscale("log")
-    ax.legend()
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
+    return _legend_and_grid(fig, ax)
+
+
+def history_panels(
+    history: Mapping[str, Sequence[float]] | object,
+    panels: Mapping[str, Sequence[str]],
+    log_scale: Sequence[str] = (),
+    panel_width: float = 4.2,
+) -> Figure:
+    """Return one panel of training curves per entry of ``panels`` (title -> metric names), side by side.
+
+    For metrics on different scales, e.g. ``{"loss per sample": ["loss"], "code mean": ["code_mean"]}``;
+    panels whose titles are in ``log_scale`` get a logarithmic y axis.
+    """
+    if not panels:
+        raise ValueError("panels must map at least one panel title to the metrics it shows.")
+    unknown = [title for title in log_scale if title not in panels]
+    if unknown or isinstance(log_scale, str):
+        raise ValueError(f"log_scale must name panel titles from {list(panels)}, got {log_scale!r}.")
+    fig, axes = _new_figure(1, len(panels), width=panel_width * len(panels), height=3.2)
+    for ax, (title, metrics) in zip(axes[0], panels.items(), strict=True):
+        history_figure(history, metrics=metrics, ax=ax, log_scale=title in log_scale)
+        ax.set_title(title, fontsize=10)
     return fig
 
 
-# --------------------------------------------------------------------------- PCA and subspaces (lecture 00)
+# --------------------------------------------------------------------------- PCA and subspaces
 
 
 def pca_error_curve_figure(
@@ -172,13 +225,6 @@ def pca_error_curve_figure(
     ax.legend()
     fig.tight_layout()
     return fig
-
-
-def _figure_and_ax(ax: Axes | None, width: float, height: float) -> tuple[Figure, Axes]:
-    if ax is not None:
-        return ax.figure, ax
-    fig, axes = _new_figure(width=width, height=height)
-    return fig, axes[0, 0]
 
 
 def component_images_figure(
@@ -228,7 +274,7 @@ def principal_angles_figure(angles: Mapping[str, np.ndarray], ax: Axes | None = 
     return fig
 
 
-# --------------------------------------------------------------------------- latent spaces (lecture 02)
+# --------------------------------------------------------------------------- latent spaces and embeddings
 
 
 def _labels(labels: np.ndarray, n: int) -> np.ndarray:
@@ -275,6 +321,17 @@ def latent_scatter_figure(
     return fig
 
 
+def latent_scatter_pair_figure(panels: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> Figure:
+    """Return the 2-D code scatters of several models side by side; ``panels`` maps a title to ``(codes, labels)``."""
+    if not panels:
+        raise ValueError("panels must map at least one title to (codes, labels).")
+    fig, axes = _new_figure(1, len(panels), width=4.4 * len(panels), height=4.2)
+    for ax, (title, (codes, labels)) in zip(axes[0], panels.items(), strict=True):
+        latent_scatter_figure(codes, labels, ax=ax, title=title)
+    fig.tight_layout()
+    return fig
+
+
 def decoded_point_figure(codes: np.ndarray, labels: np.ndarray, point: Sequence[float], image: np.ndarray) -> Figure:
     """Return two panels: the code scatter with ``point`` marked, and ``image``, the decoder's output for it."""
     (image,) = _as_images(np.asarray(image)[None], name="image")
@@ -315,13 +372,114 @@ def latent_grid_figure(images: np.ndarray, z1_values: Sequence[float], z2_values
     return fig
 
 
-def snapshots_figure(originals: np.ndarray, snapshots: Mapping[int, np.ndarray]) -> Figure:
-    """Return rows of reconstructions of the same images at several epochs, under a row of the originals."""
-    if not snapshots:
-        raise ValueError("snapshots must map at least one epoch to reconstructions (see ReconstructionSnapshots).")
-    rows = {"original": originals}
-    rows.update({f"epoch {epoch}": images for epoch, images in sorted(snapshots.items())})
-    return image_rows(rows)
+def latent_clusters_figure(
+    codes: np.ndarray,
+    labels: np.ndarray,
+    centroids: np.ndarray | None = None,
+    spreads: np.ndarray | None = None,
+    ax: Axes | None = None,
+    max_points: int = 5000,
+) -> Figure:
+    """Return a scatter plot of 2-D ``codes`` coloured by label, with each label's centroid (its number)
+    and, when ``spreads`` is given, an ellipse reaching one spread (standard deviation) along each axis."""
+    codes, labels = np.asarray(codes), np.asarray(labels)
+    if codes.ndim != 2 or codes.shape[1] != 2:
+        raise ValueError(f"codes must be 2-D points shaped (n, 2), got {codes.shape}.")
+    if labels.shape != (len(codes),):
+        raise ValueError(f"labels must hold one label per code ({len(codes)}), got shape {labels.shape}.")
+    classes = np.unique(labels)
+    for name, array in (("centroids", centroids), ("spreads", spreads)):
+        if array is not None and np.shape(array) != (len(classes), 2):
+            raise ValueError(f"{name} must be shaped ({len(classes)}, 2), one row per label, got {np.shape(array)}.")
+    fig, ax = _figure_and_ax(ax, width=5.5, height=4.8)
+    shown = np.random.default_rng(0).permutation(len(codes))[:max_points]
+    colours = plt.get_cmap("tab10")
+    for i, label in enumerate(classes):
+        mine = shown[labels[shown] == label]
+        ax.scatter(codes[mine, 0], codes[mine, 1], s=3, alpha=0.4, color=colours(i % 10), label=str(label))
+    if centroids is not None:
+        for i, label in enumerate(classes):
+            x, y = np.asarray(centroids)[i]
+            ax.text(x, y, str(label), fontsize=11, weight="bold", ha="center", va="center",
+                    bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": colours(i % 10)})
+            if spreads is not None:
+                sx, sy = np.asarray(spreads)[i]
+                ax.add_patch(Ellipse((x, y), 2 * sx, 2 * sy, fill=False, lw=1.2, color=colours(i % 10)))
+    ax.set_xlabel("code dimension 1")
+    ax.set_ylabel("code dimension 2")
+    ax.legend(markerscale=4, fontsize=7, ncols=2, loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def embedding_figure(embedding: np.ndarray, labels: np.ndarray, title: str | None = None) -> Figure:
+    """Return a 2-D or 3-D scatter of an embedding (e.g. KernelPCA of codes) coloured by label."""
+    embedding = np.asarray(embedding, dtype=float)
+    if embedding.ndim != 2 or embedding.shape[1] not in (2, 3) or len(embedding) == 0:
+        raise ValueError(f"embedding must have shape (n, 2) or (n, 3), got {embedding.shape}.")
+    labels = _labels(labels, len(embedding))
+    three_d = embedding.shape[1] == 3
+    fig, axes = _new_figure(width=5.5, height=4.8, subplot_kw={"projection": "3d"} if three_d else None)
+    ax = axes[0, 0]
+    for order, label in enumerate(np.unique(labels)):
+        chosen = labels == label
+        # Edge-less markers: thousands of outlined dots would double the PNG's size for no visible gain.
+        ax.scatter(*embedding[chosen].T, s=6, alpha=0.6, linewidths=0, color=_label_colour(label, order), label=str(label))
+    ax.set_xlabel("component 1")
+    ax.set_ylabel("component 2")
+    if three_d:
+        ax.set_zlabel("component 3")
+        ax.view_init(elev=25, azim=-60)
+        ax.set_box_aspect(None, zoom=0.85)  # leave room for the axis labels
+        ax.tick_params(labelsize=7)
+    if title:
+        ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, markerscale=3)
+    fig.tight_layout()
+    return fig
+
+
+def embedding_views_figure(
+    embedding: np.ndarray,
+    labels: np.ndarray,
+    pairs: Sequence[tuple[int, int]] = ((0, 1), (0, 2), (1, 2)),
+    title: str | None = None,
+) -> Figure:
+    """Return side-by-side 2-D scatters of an embedding's component ``pairs`` (0-based), coloured by label.
+
+    Flat views of a 3-D embedding (e.g. KernelPCA of codes) read better than one 3-D scatter: each panel is the
+    cloud seen along the one component it leaves out.
+    """
+    embedding = np.asarray(embedding, dtype=float)
+    if embedding.ndim != 2 or embedding.shape[1] < 2 or len(embedding) == 0:
+        raise ValueError(f"embedding must have shape (n, k) with k >= 2, got {embedding.shape}.")
+    labels = _labels(labels, len(embedding))
+    pairs = [tuple(pair) for pair in pairs]
+    valid = [
+        len(pair) == 2 and pair[0] != pair[1]
+        and all(not isinstance(i, bool) and isinstance(i, (int, np.integer)) and 0 <= i < embedding.shape[1] for i in pair)
+        for pair in pairs
+    ]
+    if not pairs or not all(valid):
+        raise ValueError(f"pairs must hold pairs of different component indices from 0 to {embedding.shape[1] - 1}, got {pairs!r}.")
+    fig, axes = _new_figure(1, len(pairs), width=3.6 * len(pairs), height=3.5)
+    for ax, (first, second) in zip(axes[0], pairs, strict=True):
+        for order, label in enumerate(np.unique(labels)):
+            chosen = labels == label
+            ax.scatter(embedding[chosen, first], embedding[chosen, second], s=5, alpha=0.5, linewidths=0,
+                       color=_label_colour(label, order), label=str(label))
+        ax.set_xlabel(f"component {first + 1}")
+        ax.set_ylabel(f"component {second + 1}")
+        ax.grid(alpha=0.3)
+        ax.tick_params(labelsize=7)
+    axes[0, 0].legend(fontsize=8, markerscale=3)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- codes and activation histograms
 
 
 def code_histograms_figure(codes: np.ndarray, coordinates: Sequence[int] | None = None, bins: int = 40, ncols: int = 4) -> Figure:
@@ -354,34 +512,127 @@ def code_histograms_figure(codes: np.ndarray, coordinates: Sequence[int] | None 
     return fig
 
 
-def embedding_figure(embedding: np.ndarray, labels: np.ndarray, title: str | None = None) -> Figure:
-    """Return a 2-D or 3-D scatter of an embedding (e.g. KernelPCA of codes) coloured by label."""
-    embedding = np.asarray(embedding, dtype=float)
-    if embedding.ndim != 2 or embedding.shape[1] not in (2, 3) or len(embedding) == 0:
-        raise ValueError(f"embedding must have shape (n, 2) or (n, 3), got {embedding.shape}.")
-    labels = _labels(labels, len(embedding))
-    three_d = embedding.shape[1] == 3
-    fig, axes = _new_figure(width=5.5, height=4.8, subplot_kw={"projection": "3d"} if three_d else None)
-    ax = axes[0, 0]
-    for order, label in enumerate(np.unique(labels)):
-        chosen = labels == label
-        # Edge-less markers: thousands of outlined dots would double the PNG's size for no visible gain.
-        ax.scatter(*embedding[chosen].T, s=6, alpha=0.6, linewidths=0, color=_label_colour(label, order), label=str(label))
-    ax.set_xlabel("component 1")
-    ax.set_ylabel("component 2")
-    if three_d:
-        ax.set_zlabel("component 3")
-        ax.view_init(elev=25, azim=-60)
-        ax.set_box_aspect(None, zoom=0.85)  # leave room for the axis labels
-        ax.tick_params(labelsize=7)
-    if title:
-        ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, markerscale=3)
+def _code_tiles(codes: np.ndarray) -> np.ndarray:
+    """Return flat codes (n, size) as squares when possible, else as strips; (n, h, w) codes unchanged."""
+    codes = np.asarray(codes, dtype=np.float32)
+    if codes.ndim == 2:
+        side = int(round(np.sqrt(codes.shape[1])))
+        return codes.reshape(len(codes), side, side) if side * side == codes.shape[1] else codes[:, None, :]
+    if codes.ndim == 3:
+        return codes
+    raise ValueError(f"codes must have shape (n, size), (n, h, w) or (n, h, w, channels), got {codes.shape}.")
+
+
+def code_figure(
+    images: np.ndarray, codes: np.ndarray, n: int = 10, panel_size: float = 1.0, label: str = "code value"
+) -> Figure:
+    """Return a figure with ``n`` images above their codes, as heat maps on one colour scale with a colour bar.
+
+    A code of shape (h, w, c) gets one row per channel; a flat code of 64 values is drawn as one 8x8 square.
+    Codes that are never negative use a dark-is-zero scale; signed codes a blue-white-red scale with 0 white.
+    """
+    images = _as_images(images)
+    codes = np.asarray(codes, dtype=np.float32)
+    channels = np.moveaxis(codes, -1, 0) if codes.ndim == 4 else _code_tiles(codes)[None]  # (rows, n, h, w)
+    if len(images) != codes.shape[0]:
+        raise ValueError(f"images and codes must have one row each, got {len(images)} and {codes.shape[0]}.")
+    n = min(check_int("n", n, 1), len(images))
+    channels = channels[:, :n]
+    low, high = float(channels.min()), float(channels.max())
+    if low < 0 < high:
+        limit = max(-low, high)
+        scale = dict(cmap="RdBu_r", vmin=-limit, vmax=limit)
+    else:
+        low = min(low, 0.0)  # codes that are never negative: black means zero
+        scale = dict(cmap="magma", vmin=low, vmax=high if high > low else low + 1.0)
+    fig, axes = _new_figure(1 + len(channels), n, panel_size=panel_size, width=n * panel_size + 1.2, layout="constrained")
+    for i in range(n):
+        _show_image(axes[0, i], images[i])
+        for row, maps in enumerate(channels, start=1):
+            picture = axes[row, i].imshow(maps[i], interpolation="nearest", **scale)
+            axes[row, i].set_xticks([])
+            axes[row, i].set_yticks([])
+    axes[0, 0].set_ylabel("image", fontsize=9)
+    for row in range(1, len(channels) + 1):
+        axes[row, 0].set_ylabel(f"channel {row}" if codes.ndim == 4 else "code", fontsize=9)
+    fig.colorbar(picture, ax=axes[1:, :].ravel().tolist(), label=label, aspect=8 * len(channels))
+    return fig
+
+
+def activation_histogram_figure(
+    values: np.ndarray, bins: int = 50, ax: Axes | None = None, xlabel: str = "code activation"
+) -> Figure:
+    """Return a histogram of ``values`` in [0, 1] (e.g. every code value of every image) as shares of all values,
+    with their mean marked: it tells a code of middling values from a mix of values near 0 and near 1."""
+    values = np.asarray(values, dtype=np.float64).ravel()
+    if values.size == 0 or not np.all(np.isfinite(values)) or values.min() < 0 or values.max() > 1:
+        raise ValueError(f"values must be a non-empty array of numbers in [0, 1], got {values.size} values.")
+    bins = check_int("bins", bins, 2)
+    fig, ax = _figure_and_ax(ax, 5.0, 3.2)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    shares = np.histogram(values, bins=edges)[0] / values.size
+    ax.stairs(shares, edges, fill=True, alpha=0.6, label=f"{values.size:,} values")
+    ax.axvline(values.mean(), color="black", ls="--", lw=1, label=f"mean {values.mean():.2f}")
+    ax.set_xlim(0.0, 1.0)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("share of all values")
+    ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
 
 
-# --------------------------------------------------------------------------- lecture 03: codes, diagrams, anomalies
+def activation_histograms_figure(codes: Mapping[str, np.ndarray], bins: int = 40) -> Figure:
+    """Return one histogram per model of all its code activations (values in [0, 1], log-scaled counts), titled with
+    the mean activation, so dense codes and sparse codes (most values near 0) can be told apart."""
+    if not codes:
+        raise ValueError("codes must map at least one model name to its code activations.")
+    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
+        raise ValueError(f"bins must be an integer of at least 2, got {bins!r}.")
+    fig, axes = _new_figure(1, len(codes), width=3.2 * len(codes), height=2.8, sharey=True)
+    for ax, (name, values) in zip(axes[0], codes.items(), strict=True):
+        values = np.asarray(values, dtype=float).ravel()
+        if values.size == 0:
+            raise ValueError(f"codes[{name!r}] holds no activations.")
+        ax.hist(values, bins=bins, range=(0.0, 1.0), color="tab:blue", log=True)
+        ax.set_title(f"{name}\nmean activation {values.mean():.3f}", fontsize=9)
+        ax.set_xlabel("activation")
+        ax.grid(alpha=0.3)
+    axes[0, 0].set_ylabel("count (log scale)")
+    fig.tight_layout()
+    return fig
+
+
+def sparsity_sweep_figure(
+    sweeps: Mapping[str, Mapping[float, tuple[float, float]]], baseline: tuple[float, float] | None = None
+) -> Figure:
+    """Return two panels against the penalty weight (log axis): the mean code activation and the reconstruction error.
+
+    ``sweeps`` maps a penalty name to {weight: (mean activation, error)}; ``baseline`` is the unpenalised model's
+    (mean activation, error), drawn as dashed lines.
+    """
+    if not sweeps or any(not points for points in sweeps.values()):
+        raise ValueError("sweeps must map each penalty name to at least one {weight: (mean activation, error)} entry.")
+    fig, axes = _new_figure(1, 2, width=8.4, height=3.2)
+    for column, (ylabel, index) in enumerate((("mean code activation", 0), ("test reconstruction MSE", 1))):
+        ax = axes[0, column]
+        for name, points in sweeps.items():
+            weights = sorted(points)
+            if any(w <= 0 for w in weights):
+                raise ValueError(f"penalty weights must be positive for a log axis, got {weights} for {name!r}.")
+            ax.plot(weights, [points[w][index] for w in weights], marker="o", label=name)
+        if baseline is not None:
+            ax.axhline(baseline[index], color="grey", linestyle="--", label="no penalty")
+        ax.set_xscale("log")
+        ax.set_xlabel("penalty weight")
+        ax.set_ylabel(ylabel)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+# --------------------------------------------------------------------------- model diagrams
+
 
 _DIAGRAM_COLOURS = {"encoder": "#d4e4f7", "decoder": "#fde3c8"}
 _DIAGRAM_OTHER_COLOUR = "#e8e8e8"
@@ -490,51 +741,7 @@ def model_diagrams(named_models: Mapping[str, keras.Model]) -> Figure:
     return fig
 
 
-def _code_tiles(codes: np.ndarray) -> np.ndarray:
-    """Return flat codes (n, size) as squares when possible, else as strips; (n, h, w) codes unchanged."""
-    codes = np.asarray(codes, dtype=np.float32)
-    if codes.ndim == 2:
-        side = int(round(np.sqrt(codes.shape[1])))
-        return codes.reshape(len(codes), side, side) if side * side == codes.shape[1] else codes[:, None, :]
-    if codes.ndim == 3:
-        return codes
-    raise ValueError(f"codes must have shape (n, size), (n, h, w) or (n, h, w, channels), got {codes.shape}.")
-
-
-def code_figure(
-    images: np.ndarray, codes: np.ndarray, n: int = 10, panel_size: float = 1.0, label: str = "code value"
-) -> Figure:
-    """Return a figure with ``n`` images above their codes, as heat maps on one colour scale with a colour bar.
-
-    A code of shape (h, w, c) gets one row per channel; a flat code of 64 values is drawn as one 8x8 square.
-    Codes that are never negative use a dark-is-zero scale; signed codes a blue-white-red scale with 0 white.
-    """
-    images = _as_images(images)
-    codes = np.asarray(codes, dtype=np.float32)
-    channels = np.moveaxis(codes, -1, 0) if codes.ndim == 4 else _code_tiles(codes)[None]  # (rows, n, h, w)
-    if len(images) != codes.shape[0]:
-        raise ValueError(f"images and codes must have one row each, got {len(images)} and {codes.shape[0]}.")
-    n = min(check_int("n", n, 1), len(images))
-    channels = channels[:, :n]
-    low, high = float(channels.min()), float(channels.max())
-    if low < 0 < high:
-        limit = max(-low, high)
-        scale = dict(cmap="RdBu_r", vmin=-limit, vmax=limit)
-    else:
-        low = min(low, 0.0)  # codes that are never negative: black means zero
-        scale = dict(cmap="magma", vmin=low, vmax=high if high > low else low + 1.0)
-    fig, axes = _new_figure(1 + len(channels), n, panel_size=panel_size, width=n * panel_size + 1.2, layout="constrained")
-    for i in range(n):
-        _show_image(axes[0, i], images[i])
-        for row, maps in enumerate(channels, start=1):
-            picture = axes[row, i].imshow(maps[i], interpolation="nearest", **scale)
-            axes[row, i].set_xticks([])
-            axes[row, i].set_yticks([])
-    axes[0, 0].set_ylabel("image", fontsize=9)
-    for row in range(1, len(channels) + 1):
-        axes[row, 0].set_ylabel(f"channel {row}" if codes.ndim == 4 else "code", fontsize=9)
-    fig.colorbar(picture, ax=axes[1:, :].ravel().tolist(), label=label, aspect=8 * len(channels))
-    return fig
+# --------------------------------------------------------------------------- anomaly scores and ROC
 
 
 def error_histogram_figure(
@@ -600,187 +807,7 @@ def roc_figure(
     return fig
 
 
-# --------------------------------------------------------------------------- exercises: transformations, generator, pretraining
-
-
-def grouped_bar_figure(
-    values: Mapping[str, Mapping[str, float]], ylabel: str = "test MSE", ax: Axes | None = None
-) -> Figure:
-    """Return a bar chart with one group of bars per outer key and one bar colour per inner key.
-
-    ``values`` maps group -> {series: value}, e.g. transform -> {model: test MSE}; every group must
-    name the same series.
-    """
-    if not values:
-        raise ValueError("values must map at least one group to {series: value}.")
-    series = list(next(iter(values.values())))
-    if not series or any(list(group) != series for group in values.values()):
-        raise ValueError(f"every group of values must name the same series in the same order, e.g. {series}.")
-    fig, ax = _figure_and_ax(ax, width=max(4.0, 1.1 * len(values) + 1.5), height=3.2)
-    width = 0.8 / len(series)
-    positions = np.arange(len(values))
-    for i, name in enumerate(series):
-        heights = [float(group[name]) for group in values.values()]
-        ax.bar(positions + (i - (len(series) - 1) / 2) * width, heights, width=width, label=name)
-    ax.set_xticks(positions, list(values), fontsize=8)
-    ax.set_ylabel(ylabel)
-    ax.legend(fontsize=8)
-    ax.grid(axis="y", alpha=0.3)
-    fig.tight_layout()
-    return fig
-
-
-def latent_clusters_figure(
-    codes: np.ndarray,
-    labels: np.ndarray,
-    centroids: np.ndarray | None = None,
-    spreads: np.ndarray | None = None,
-    ax: Axes | None = None,
-    max_points: int = 5000,
-) -> Figure:
-    """Return a scatter plot of 2-D ``codes`` coloured by label, with each label's centroid (its number)
-    and, when ``spreads`` is given, an ellipse reaching one spread (standard deviation) along each axis."""
-    codes, labels = np.asarray(codes), np.asarray(labels)
-    if codes.ndim != 2 or codes.shape[1] != 2:
-        raise ValueError(f"codes must be 2-D points shaped (n, 2), got {codes.shape}.")
-    if labels.shape != (len(codes),):
-        raise ValueError(f"labels must hold one label per code ({len(codes)}), got shape {labels.shape}.")
-    classes = np.unique(labels)
-    for name, array in (("centroids", centroids), ("spreads", spreads)):
-        if array is not None and np.shape(array) != (len(classes), 2):
-            raise ValueError(f"{name} must be shaped ({len(classes)}, 2), one row per label, got {np.shape(array)}.")
-    fig, ax = _figure_and_ax(ax, width=5.5, height=4.8)
-    shown = np.random.default_rng(0).permutation(len(codes))[:max_points]
-    colours = plt.get_cmap("tab10")
-    for i, label in enumerate(classes):
-        mine = shown[labels[shown] == label]
-        ax.scatter(codes[mine, 0], codes[mine, 1], s=3, alpha=0.4, color=colours(i % 10), label=str(label))
-    if centroids is not None:
-        for i, label in enumerate(classes):
-            x, y = np.asarray(centroids)[i]
-            ax.text(x, y, str(label), fontsize=11, weight="bold", ha="center", va="center",
-                    bbox={"boxstyle": "circle,pad=0.2", "fc": "white", "ec": colours(i % 10)})
-            if spreads is not None:
-                sx, sy = np.asarray(spreads)[i]
-                ax.add_patch(Ellipse((x, y), 2 * sx, 2 * sy, fill=False, lw=1.2, color=colours(i % 10)))
-    ax.set_xlabel("code dimension 1")
-    ax.set_ylabel("code dimension 2")
-    ax.legend(markerscale=4, fontsize=7, ncols=2, loc="best")
-    fig.tight_layout()
-    return fig
-
-
-def accuracy_vs_labels_figure(
-    label_counts: Sequence[int], accuracies: Mapping[str, Sequence[float]], ax: Axes | None = None
-) -> Figure:
-    """Return test accuracy against the number of labelled training images (log scale), one line per method."""
-    counts = list(label_counts)
-    if not counts or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1 for n in counts):
-        raise ValueError(f"label_counts must be positive integers, got {label_counts!r}.")
-    if not accuracies or any(len(values) != len(counts) for values in accuracies.values()):
-        raise ValueError(f"accuracies must map each method to one accuracy per label count ({len(counts)}).")
-    fig, ax = _figure_and_ax(ax, width=5.0, height=3.4)
-    for name, values in accuracies.items():
-        ax.plot(counts, values, marker="o", label=name)
-    ax.set_xscale("log")
-    ax.set_xticks(counts, [f"{n:,}" for n in counts])
-    ax.set_xlabel("labelled training images")
-    ax.set_ylabel("test accuracy")
-    ax.legend()
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    return fig
-
-
-def history_panels(
-    history: Mapping[str, Sequence[float]] | object,
-    panels: Mapping[str, Sequence[str]],
-    log_scale: Sequence[str] = (),
-    panel_width: float = 4.2,
-) -> Figure:
-    """Return one panel of training curves per entry of ``panels`` (title -> metric names), side by side.
-
-    For metrics on different scales, e.g. ``{"loss per sample": ["loss"], "code mean": ["code_mean"]}``;
-    panels whose titles are in ``log_scale`` get a logarithmic y axis.
-    """
-    if not panels:
-        raise ValueError("panels must map at least one panel title to the metrics it shows.")
-    unknown = [title for title in log_scale if title not in panels]
-    if unknown or isinstance(log_scale, str):
-        raise ValueError(f"log_scale must name panel titles from {list(panels)}, got {log_scale!r}.")
-    fig, axes = _new_figure(1, len(panels), width=panel_width * len(panels), height=3.2)
-    for ax, (title, metrics) in zip(axes[0], panels.items(), strict=True):
-        history_figure(history, metrics=metrics, ax=ax, log_scale=title in log_scale)
-        ax.set_title(title, fontsize=10)
-    return fig
-
-
-# --------------------------------------------------------------------------- lecture 02: views of an embedding
-
-
-def embedding_views_figure(
-    embedding: np.ndarray,
-    labels: np.ndarray,
-    pairs: Sequence[tuple[int, int]] = ((0, 1), (0, 2), (1, 2)),
-    title: str | None = None,
-) -> Figure:
-    """Return side-by-side 2-D scatters of an embedding's component ``pairs`` (0-based), coloured by label.
-
-    Flat views of a 3-D embedding (e.g. KernelPCA of codes) read better than one 3-D scatter: each panel is the
-    cloud seen along the one component it leaves out.
-    """
-    embedding = np.asarray(embedding, dtype=float)
-    if embedding.ndim != 2 or embedding.shape[1] < 2 or len(embedding) == 0:
-        raise ValueError(f"embedding must have shape (n, k) with k >= 2, got {embedding.shape}.")
-    labels = _labels(labels, len(embedding))
-    pairs = [tuple(pair) for pair in pairs]
-    valid = [
-        len(pair) == 2 and pair[0] != pair[1]
-        and all(not isinstance(i, bool) and isinstance(i, (int, np.integer)) and 0 <= i < embedding.shape[1] for i in pair)
-        for pair in pairs
-    ]
-    if not pairs or not all(valid):
-        raise ValueError(f"pairs must hold pairs of different component indices from 0 to {embedding.shape[1] - 1}, got {pairs!r}.")
-    fig, axes = _new_figure(1, len(pairs), width=3.6 * len(pairs), height=3.5)
-    for ax, (first, second) in zip(axes[0], pairs, strict=True):
-        for order, label in enumerate(np.unique(labels)):
-            chosen = labels == label
-            ax.scatter(embedding[chosen, first], embedding[chosen, second], s=5, alpha=0.5, linewidths=0,
-                       color=_label_colour(label, order), label=str(label))
-        ax.set_xlabel(f"component {first + 1}")
-        ax.set_ylabel(f"component {second + 1}")
-        ax.grid(alpha=0.3)
-        ax.tick_params(labelsize=7)
-    axes[0, 0].legend(fontsize=8, markerscale=3)
-    if title:
-        fig.suptitle(title, fontsize=10)
-    fig.tight_layout()
-    return fig
-
-
-# --------------------------------------------------------------------------- lecture 04: code activations, PSNR against noise level
-
-
-def activation_histogram_figure(
-    values: np.ndarray, bins: int = 50, ax: Axes | None = None, xlabel: str = "code activation"
-) -> Figure:
-    """Return a histogram of ``values`` in [0, 1] (e.g. every code value of every image) as shares of all values,
-    with their mean marked: it tells a code of middling values from a mix of values near 0 and near 1."""
-    values = np.asarray(values, dtype=np.float64).ravel()
-    if values.size == 0 or not np.all(np.isfinite(values)) or values.min() < 0 or values.max() > 1:
-        raise ValueError(f"values must be a non-empty array of numbers in [0, 1], got {values.size} values.")
-    bins = check_int("bins", bins, 2)
-    fig, ax = _figure_and_ax(ax, 5.0, 3.2)
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    shares = np.histogram(values, bins=edges)[0] / values.size
-    ax.stairs(shares, edges, fill=True, alpha=0.6, label=f"{values.size:,} values")
-    ax.axvline(values.mean(), color="black", ls="--", lw=1, label=f"mean {values.mean():.2f}")
-    ax.set_xlim(0.0, 1.0)
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel("share of all values")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
+# --------------------------------------------------------------------------- denoising: PSNR against noise level
 
 
 def psnr_curves_figure(
@@ -830,68 +857,7 @@ def psnr_curves_figure(
     return fig
 
 
-# --------------------------------------------------------------------------- lecture 05: sparse and variational autoencoders
-
-
-def activation_histograms_figure(codes: Mapping[str, np.ndarray], bins: int = 40) -> Figure:
-    """Return one histogram per model of all its code activations (values in [0, 1], log-scaled counts), titled with
-    the mean activation, so dense codes and sparse codes (most values near 0) can be told apart."""
-    if not codes:
-        raise ValueError("codes must map at least one model name to its code activations.")
-    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
-        raise ValueError(f"bins must be an integer of at least 2, got {bins!r}.")
-    fig, axes = _new_figure(1, len(codes), width=3.2 * len(codes), height=2.8, sharey=True)
-    for ax, (name, values) in zip(axes[0], codes.items(), strict=True):
-        values = np.asarray(values, dtype=float).ravel()
-        if values.size == 0:
-            raise ValueError(f"codes[{name!r}] holds no activations.")
-        ax.hist(values, bins=bins, range=(0.0, 1.0), color="tab:blue", log=True)
-        ax.set_title(f"{name}\nmean activation {values.mean():.3f}", fontsize=9)
-        ax.set_xlabel("activation")
-        ax.grid(alpha=0.3)
-    axes[0, 0].set_ylabel("count (log scale)")
-    fig.tight_layout()
-    return fig
-
-
-def sparsity_sweep_figure(
-    sweeps: Mapping[str, Mapping[float, tuple[float, float]]], baseline: tuple[float, float] | None = None
-) -> Figure:
-    """Return two panels against the penalty weight (log axis): the mean code activation and the reconstruction error.
-
-    ``sweeps`` maps a penalty name to {weight: (mean activation, error)}; ``baseline`` is the unpenalised model's
-    (mean activation, error), drawn as dashed lines.
-    """
-    if not sweeps or any(not points for points in sweeps.values()):
-        raise ValueError("sweeps must map each penalty name to at least one {weight: (mean activation, error)} entry.")
-    fig, axes = _new_figure(1, 2, width=8.4, height=3.2)
-    for column, (ylabel, index) in enumerate((("mean code activation", 0), ("test reconstruction MSE", 1))):
-        ax = axes[0, column]
-        for name, points in sweeps.items():
-            weights = sorted(points)
-            if any(w <= 0 for w in weights):
-                raise ValueError(f"penalty weights must be positive for a log axis, got {weights} for {name!r}.")
-            ax.plot(weights, [points[w][index] for w in weights], marker="o", label=name)
-        if baseline is not None:
-            ax.axhline(baseline[index], color="grey", linestyle="--", label="no penalty")
-        ax.set_xscale("log")
-        ax.set_xlabel("penalty weight")
-        ax.set_ylabel(ylabel)
-        ax.grid(alpha=0.3)
-        ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
-
-
-def latent_scatter_pair_figure(panels: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> Figure:
-    """Return the 2-D code scatters of several models side by side; ``panels`` maps a title to ``(codes, labels)``."""
-    if not panels:
-        raise ValueError("panels must map at least one title to (codes, labels).")
-    fig, axes = _new_figure(1, len(panels), width=4.4 * len(panels), height=4.2)
-    for ax, (title, (codes, labels)) in zip(axes[0], panels.items(), strict=True):
-        latent_scatter_figure(codes, labels, ax=ax, title=title)
-    fig.tight_layout()
-    return fig
+# --------------------------------------------------------------------------- generative models: rate and distortion
 
 
 def rate_distortion_figure(results: Mapping[str, tuple[float, float, int]], latent_dim: int | None = None) -> Figure:
@@ -924,3 +890,52 @@ def rate_distortion_figure(results: Mapping[str, tuple[float, float, int]], late
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig
+
+
+# --------------------------------------------------------------------------- accuracy and bar charts
+
+
+def grouped_bar_figure(
+    values: Mapping[str, Mapping[str, float]], ylabel: str = "test MSE", ax: Axes | None = None
+) -> Figure:
+    """Return a bar chart with one group of bars per outer key and one bar colour per inner key.
+
+    ``values`` maps group -> {series: value}, e.g. transform -> {model: test MSE}; every group must
+    name the same series.
+    """
+    if not values:
+        raise ValueError("values must map at least one group to {series: value}.")
+    series = list(next(iter(values.values())))
+    if not series or any(list(group) != series for group in values.values()):
+        raise ValueError(f"every group of values must name the same series in the same order, e.g. {series}.")
+    fig, ax = _figure_and_ax(ax, width=max(4.0, 1.1 * len(values) + 1.5), height=3.2)
+    width = 0.8 / len(series)
+    positions = np.arange(len(values))
+    for i, name in enumerate(series):
+        heights = [float(group[name]) for group in values.values()]
+        ax.bar(positions + (i - (len(series) - 1) / 2) * width, heights, width=width, label=name)
+    ax.set_xticks(positions, list(values), fontsize=8)
+    ax.set_ylabel(ylabel)
+    ax.legend(fontsize=8)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def accuracy_vs_labels_figure(
+    label_counts: Sequence[int], accuracies: Mapping[str, Sequence[float]], ax: Axes | None = None
+) -> Figure:
+    """Return test accuracy against the number of labelled training images (log scale), one line per method."""
+    counts = list(label_counts)
+    if not counts or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1 for n in counts):
+        raise ValueError(f"label_counts must be positive integers, got {label_counts!r}.")
+    if not accuracies or any(len(values) != len(counts) for values in accuracies.values()):
+        raise ValueError(f"accuracies must map each method to one accuracy per label count ({len(counts)}).")
+    fig, ax = _figure_and_ax(ax, width=5.0, height=3.4)
+    for name, values in accuracies.items():
+        ax.plot(counts, values, marker="o", label=name)
+    ax.set_xscale("log")
+    ax.set_xticks(counts, [f"{n:,}" for n in counts])
+    ax.set_xlabel("labelled training images")
+    ax.set_ylabel("test accuracy")
+    return _legend_and_grid(fig, ax)

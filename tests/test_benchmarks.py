@@ -25,7 +25,9 @@ def _benchmark(name: str):
     return module
 
 
-notebook_runs, exercises, lecture03, lecture04 = (_benchmark(n) for n in ("notebook_runs", "exercises", "lecture03", "lecture04"))
+notebook_runs, exercises, lecture01, lecture00_02, lecture03, lecture04 = (
+    _benchmark(n) for n in ("notebook_runs", "exercises", "lecture01", "lecture00_02", "lecture03", "lecture04")
+)
 
 
 def test_numbers_are_read_from_the_notebooks_kernel(tmp_path):
@@ -82,6 +84,9 @@ def _read_by(code: str, expression: str) -> set[str]:
 
 
 PROBES = [
+    (lecture01.NOTEBOOK, "", lecture01.EXPRESSION),
+    (lecture00_02.LECTURE00, "", lecture00_02.EXPRESSION00),
+    (lecture00_02.LECTURE02, lecture00_02.GRID_TIMING, lecture00_02.EXPRESSION02),
     (lecture03.NOTEBOOK, *lecture03.probe(cpu_time=True)),
     (lecture04.NOTEBOOK, "", lecture04.EXPRESSION),
     *[(ROOT / "solutions" / name, "", expression) for name, expression in exercises.PROBES.items()],

@@ -1,3 +1,6 @@
+"""Every figure helper returns a detached Figure with the panels, labels and scales it promises, and explains bad
+input. Sections follow course_utils/plotting.py: one per kind of figure."""
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -11,6 +14,10 @@ from matplotlib.figure import Figure
 from course_utils import plotting
 
 IMAGES = np.random.default_rng(0).random((7, 28, 28), dtype=np.float32)
+RNG = np.random.default_rng(0)
+
+
+# --------------------------------------------------------------------------- image grids and rows
 
 
 def test_image_grid_lays_out_rows_and_columns():
@@ -32,6 +39,39 @@ def test_reconstruction_figure_has_two_labelled_rows():
     assert fig.axes[0].get_ylabel() == "original" and fig.axes[5].get_ylabel() == "reconstruction"
 
 
+def test_image_rows_labels_do_not_overprint_each_other():
+    rows = {"original": IMAGES[:4], "homoscedastic noise": IMAGES[:4], "heteroscedastic noise": IMAGES[:4]}
+    fig = plotting.image_rows(rows)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()  # labels take their final places while drawing
+    renderer = canvas.get_renderer()
+    boxes = [ax.yaxis.label.get_window_extent(renderer) for ax in fig.axes[::4]]
+    assert [ax.get_ylabel().replace("\n", " ") for ax in fig.axes[::4]] == list(rows)
+    for upper, lower in zip(boxes[:-1], boxes[1:], strict=True):
+        assert lower.y1 <= upper.y0, "row labels overlap"
+    assert min(box.x0 for box in boxes) >= 0, "a row label is cut off at the left edge"
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plotting.image_grid(np.zeros((0, 28, 28))), "at least one"),
+        (lambda: plotting.image_grid(np.zeros((2, 5))), "images must have shape"),
+        (lambda: plotting.image_grid(IMAGES, ncols=0), "ncols"),
+        (lambda: plotting.image_grid(IMAGES, titles=["a"]), "titles"),
+        (lambda: plotting.reconstruction_figure(IMAGES, IMAGES[:3]), "must match"),
+        (lambda: plotting.image_rows({"a": IMAGES, "b": IMAGES[:2]}), "same"),
+        (lambda: plotting.snapshots_figure(IMAGES, {}), "snapshots"),
+    ],
+)
+def test_image_bad_input_is_explained(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# --------------------------------------------------------------------------- training curves
+
+
 def test_history_figure_from_dict_and_on_given_axes():
     history = {"loss": [0.3, 0.2, 0.1], "val_loss": [0.35, 0.25, 0.2]}
     fig = plotting.history_figure(history)
@@ -43,22 +83,31 @@ def test_history_figure_from_dict_and_on_given_axes():
     plt.close(fig2)
 
 
+def test_history_panels_one_panel_per_group():
+    history = {"loss": [3.0, 1.0, 0.5], "val_loss": [3.5, 2.0, 1.5], "code_mean": [0.5, 0.45, 0.42]}
+    fig = plotting.history_panels(history, {"loss": ["loss", "val_loss"], "code": ["code_mean"]}, log_scale=["loss"])
+    assert [ax.get_title() for ax in fig.axes] == ["loss", "code"]
+    assert [line.get_label() for line in fig.axes[1].lines] == ["code_mean"]
+    assert (fig.axes[0].get_yscale(), fig.axes[1].get_yscale()) == ("log", "linear")
+    with pytest.raises(ValueError, match="log_scale"):
+        plotting.history_panels(history, {"loss": ["loss"]}, log_scale=["code"])
+    with pytest.raises(ValueError, match="metrics"):
+        plotting.history_panels(history, {"loss": ["accuracy"]})
+
+
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: plotting.image_grid(np.zeros((0, 28, 28))), "at least one"),
-        (lambda: plotting.image_grid(np.zeros((2, 5))), "images must have shape"),
-        (lambda: plotting.image_grid(IMAGES, ncols=0), "ncols"),
-        (lambda: plotting.image_grid(IMAGES, titles=["a"]), "titles"),
-        (lambda: plotting.reconstruction_figure(IMAGES, IMAGES[:3]), "must match"),
         (lambda: plotting.history_figure({}), "history"),
         (lambda: plotting.history_figure({"loss": [1.0]}, metrics=["acc"]), "metrics"),
-        (lambda: plotting.image_rows({"a": IMAGES, "b": IMAGES[:2]}), "same"),
     ],
 )
-def test_bad_input_is_explained(call, message):
+def test_training_curve_bad_input_is_explained(call, message):
     with pytest.raises(ValueError, match=message):
         call()
+
+
+# --------------------------------------------------------------------------- PCA and subspaces
 
 
 def test_pca_error_curve_with_marked_models():
@@ -79,6 +128,24 @@ def test_component_images_use_a_symmetric_colour_scale():
 def test_principal_angles_figure_draws_one_line_per_pair():
     fig = plotting.principal_angles_figure({"AE vs PCA": np.array([0.1, 2.0]), "random": np.array([80.0, 89.0])})
     assert [line.get_label() for line in fig.axes[0].lines] == ["AE vs PCA", "random"]
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plotting.pca_error_curve_figure([1, 2], [0.1]), "components and errors"),
+        (lambda: plotting.component_images_figure(np.zeros((2, 10))), "vectors must have shape"),
+        (lambda: plotting.component_images_figure(np.zeros((2, 784)), titles=["a"]), "titles"),
+        (lambda: plotting.principal_angles_figure({}), "at least one"),
+        (lambda: plotting.principal_angles_figure({"x": np.array([100.0])}), "between 0 and 90"),
+    ],
+)
+def test_pca_bad_input_is_explained(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# --------------------------------------------------------------------------- latent spaces and embeddings
 
 
 def test_latent_scatter_colours_by_label_and_marks_a_point():
@@ -115,30 +182,66 @@ def test_snapshots_histograms_and_embeddings():
     assert len(cube.axes[0].collections) == 2
 
 
+def test_embedding_views_figure_draws_one_labelled_panel_per_pair():
+    embedding = np.random.default_rng(5).normal(size=(60, 3))
+    labels = np.repeat([1, 5, 6], 20)
+    fig = plotting.embedding_views_figure(embedding, labels, pairs=[(0, 2), (1, 2)], title="side views")
+    assert [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes] == [("component 1", "component 3"), ("component 2", "component 3")]
+    assert [len(ax.collections) for ax in fig.axes] == [3, 3]
+    np.testing.assert_allclose(fig.axes[1].collections[0].get_offsets(), embedding[:20][:, [1, 2]])
+    assert [text.get_text() for text in fig.axes[0].get_legend().get_texts()] == ["1", "5", "6"]
+    assert not plt.get_fignums()
+
+
+@pytest.mark.parametrize(
+    "pairs, message",
+    [([], "pairs"), ([(0, 3)], "pairs"), ([(1, 1)], "pairs"), ([(0, 1, 2)], "pairs"), ([(True, 1)], "pairs")],
+)
+def test_embedding_views_figure_explains_bad_pairs(pairs, message):
+    with pytest.raises(ValueError, match=message):
+        plotting.embedding_views_figure(np.zeros((4, 3)), np.zeros(4), pairs=pairs)
+    with pytest.raises(ValueError, match="embedding must have shape"):
+        plotting.embedding_views_figure(np.zeros((4, 1)), np.zeros(4))
+
+
+def test_latent_clusters_figure_marks_centroids_and_spreads():
+    codes, labels = RNG.normal(size=(300, 2)), np.repeat(np.arange(3), 100)
+    centroids, spreads = np.zeros((3, 2)), np.ones((3, 2))
+    fig = plotting.latent_clusters_figure(codes, labels, centroids, spreads)
+    ax = fig.axes[0]
+    assert len(ax.collections) == 3 and len(ax.patches) == 3 and [t.get_text() for t in ax.texts] == ["0", "1", "2"]
+    assert plotting.latent_clusters_figure(codes, labels, max_points=50).axes[0].collections[0].get_offsets().shape[0] < 50
+
+
+def test_latent_scatter_pair_and_rate_distortion():
+    rng = np.random.default_rng(0)
+    panels = {"a": (rng.normal(size=(20, 2)), np.arange(20) % 3), "b": (rng.normal(size=(9, 2)), np.zeros(9, int))}
+    fig = plotting.latent_scatter_pair_figure(panels)
+    assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
+    fig = plotting.rate_distortion_figure({"beta = 1": (25.0, 70.0, 20), "beta = 4": (10.0, 95.0, 6)}, latent_dim=32)
+    assert fig.axes[0].get_xlabel().startswith("rate") and [p.get_height() for p in fig.axes[1].patches] == [20, 6]
+
+
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: plotting.pca_error_curve_figure([1, 2], [0.1]), "components and errors"),
-        (lambda: plotting.component_images_figure(np.zeros((2, 10))), "vectors must have shape"),
-        (lambda: plotting.component_images_figure(np.zeros((2, 784)), titles=["a"]), "titles"),
-        (lambda: plotting.principal_angles_figure({}), "at least one"),
-        (lambda: plotting.principal_angles_figure({"x": np.array([100.0])}), "between 0 and 90"),
         (lambda: plotting.latent_scatter_figure(np.zeros((4, 3)), np.zeros(4)), "codes must have shape"),
         (lambda: plotting.latent_scatter_figure(np.zeros((4, 2)), np.zeros(3)), "labels"),
         (lambda: plotting.latent_scatter_figure(np.zeros((4, 2)), np.zeros(4), point=(1, 2, 3)), "point"),
         (lambda: plotting.latent_grid_figure(np.zeros((2, 2, 3, 3)), [0, 1, 2], [0, 1]), "images must have shape"),
-        (lambda: plotting.snapshots_figure(IMAGES, {}), "snapshots"),
-        (lambda: plotting.code_histograms_figure(np.zeros((5, 3)), coordinates=[3]), "coordinates"),
-        (lambda: plotting.code_histograms_figure(np.zeros((5, 3)), bins=1), "bins"),
         (lambda: plotting.embedding_figure(np.zeros((5, 4)), np.zeros(5)), "embedding must have shape"),
+        (lambda: plotting.latent_clusters_figure(np.zeros((5, 3)), np.zeros(5)), "codes must be 2-D"),
+        (lambda: plotting.latent_clusters_figure(np.zeros((5, 2)), np.zeros(4)), "labels must hold"),
+        (lambda: plotting.latent_clusters_figure(np.zeros((5, 2)), np.zeros(5), centroids=np.zeros((2, 2))), "centroids must be"),
+        (lambda: plotting.latent_scatter_pair_figure({"a": (np.zeros((3, 3)), np.zeros(3))}), "codes"),
     ],
 )
-def test_new_helpers_explain_bad_input(call, message):
+def test_latent_space_bad_input_is_explained(call, message):
     with pytest.raises(ValueError, match=message):
         call()
 
 
-# --------------------------------------------------------------------------- lecture 03 helpers
+# --------------------------------------------------------------------------- codes and activation histograms
 
 
 def test_code_figure_gives_each_channel_a_row_and_a_colour_bar():
@@ -167,6 +270,58 @@ def test_code_figure_centres_signed_codes_on_zero():
     fig = plotting.code_figure(IMAGES, codes, n=7)
     image = fig.axes[7].images[0]
     assert image.get_clim() == (-3.0, 3.0) and image.get_cmap().name == "RdBu_r"
+
+
+def test_activation_histogram_shows_shares_and_the_mean():
+    values = np.concatenate([np.full(30, 0.05), np.full(70, 0.95)])
+    fig = plotting.activation_histogram_figure(values, bins=10)
+    ax = fig.axes[0]
+    heights = ax.patches[0].get_data()[0]
+    assert heights.sum() == pytest.approx(1.0) and heights[0] == pytest.approx(0.3) and heights[-1] == pytest.approx(0.7)
+    assert ax.lines[0].get_xdata()[0] == pytest.approx(0.68)
+    assert ax.get_xlabel() == "code activation" and ax.get_ylabel()
+    fig2, ax2 = plt.subplots()
+    assert plotting.activation_histogram_figure(values, ax=ax2) is fig2
+    plt.close(fig2)
+
+
+def test_activation_histograms_one_panel_per_model_with_mean_in_title():
+    rng = np.random.default_rng(0)
+    fig = plotting.activation_histograms_figure({"plain": rng.random((50, 8)), "sparse": np.full((50, 8), 0.05)})
+    assert isinstance(fig, Figure) and len(fig.axes) == 2
+    assert "0.050" in fig.axes[1].get_title() and fig.axes[0].get_yscale() == "log"
+
+
+def test_sparsity_sweep_draws_each_penalty_and_the_baseline():
+    sweeps = {"L1": {1e-5: (0.3, 0.010), 1e-4: (0.1, 0.012)}, "KL": {1e-3: (0.2, 0.011)}}
+    fig = plotting.sparsity_sweep_figure(sweeps, baseline=(0.45, 0.009))
+    left, right = fig.axes
+    assert left.get_xscale() == "log" and len(left.get_lines()) == 3
+    np.testing.assert_allclose(right.get_lines()[0].get_ydata(), [0.010, 0.012])
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plotting.code_histograms_figure(np.zeros((5, 3)), coordinates=[3]), "coordinates"),
+        (lambda: plotting.code_histograms_figure(np.zeros((5, 3)), bins=1), "bins"),
+        (lambda: plotting.code_figure(IMAGES, np.ones((3, 64))), "one row each"),
+        (lambda: plotting.code_figure(IMAGES, np.ones((7, 2, 2, 2, 2))), "codes must have shape"),
+        (lambda: plotting.code_figure(IMAGES, np.ones((7, 64)), n=0), "n must"),
+        (lambda: plotting.activation_histogram_figure(np.array([0.5, 1.5])), "values"),
+        (lambda: plotting.activation_histogram_figure(np.array([0.5]), bins=1), "bins"),
+        (lambda: plotting.activation_histograms_figure({}), "codes"),
+        (lambda: plotting.activation_histograms_figure({"a": np.ones(3)}, bins=1), "bins"),
+        (lambda: plotting.sparsity_sweep_figure({"L1": {0.0: (0.1, 0.1)}}), "positive"),
+        (lambda: plotting.sparsity_sweep_figure({}), "sweeps"),
+    ],
+)
+def test_code_bad_input_is_explained(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# --------------------------------------------------------------------------- model diagrams
 
 
 def _small_autoencoder():
@@ -223,6 +378,22 @@ def test_model_diagrams_puts_models_side_by_side_on_one_scale():
     assert fig.axes[0].get_ylim() == fig.axes[1].get_ylim()
 
 
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plotting.model_diagram("not a model"), "keras.Model"),
+        (lambda: plotting.model_diagrams({}), "one or more titles"),
+        (lambda: plotting.model_diagrams({"a": "not a model"}), "keras.Model"),
+    ],
+)
+def test_model_diagram_bad_input_is_explained(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# --------------------------------------------------------------------------- anomaly scores and ROC
+
+
 def test_error_histogram_figure_draws_each_group_and_the_threshold():
     rng = np.random.default_rng(0)
     errors = {"normal": rng.uniform(0.001, 0.01, 200), "held out": rng.uniform(0.005, 0.05, 50)}
@@ -245,92 +416,22 @@ def test_roc_figure_has_curve_diagonal_and_operating_point():
     assert "FPR 0.10, TPR 0.80" in labels[2]
 
 
-
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: plotting.code_figure(IMAGES, np.ones((3, 64))), "one row each"),
-        (lambda: plotting.code_figure(IMAGES, np.ones((7, 2, 2, 2, 2))), "codes must have shape"),
-        (lambda: plotting.code_figure(IMAGES, np.ones((7, 64)), n=0), "n must"),
         (lambda: plotting.error_histogram_figure({}), "at least one"),
         (lambda: plotting.error_histogram_figure({"a": np.array([0.0, 0.1])}), "positive"),
         (lambda: plotting.error_histogram_figure({"a": np.array([0.1, 0.2])}, bins=1), "bins"),
         (lambda: plotting.roc_figure([0, 1], [0, 0.5, 1]), "one length"),
         (lambda: plotting.roc_figure([0, 2], [0, 1]), r"\[0, 1\]"),
-        (lambda: plotting.model_diagram("not a model"), "keras.Model"),
-        (lambda: plotting.model_diagrams({}), "one or more titles"),
-        (lambda: plotting.model_diagrams({"a": "not a model"}), "keras.Model"),
     ],
 )
-def test_lecture03_bad_input_is_explained(call, message):
+def test_anomaly_bad_input_is_explained(call, message):
     with pytest.raises(ValueError, match=message):
         call()
 
 
-def test_history_panels_one_panel_per_group():
-    history = {"loss": [3.0, 1.0, 0.5], "val_loss": [3.5, 2.0, 1.5], "code_mean": [0.5, 0.45, 0.42]}
-    fig = plotting.history_panels(history, {"loss": ["loss", "val_loss"], "code": ["code_mean"]}, log_scale=["loss"])
-    assert [ax.get_title() for ax in fig.axes] == ["loss", "code"]
-    assert [line.get_label() for line in fig.axes[1].lines] == ["code_mean"]
-    assert (fig.axes[0].get_yscale(), fig.axes[1].get_yscale()) == ("log", "linear")
-    with pytest.raises(ValueError, match="log_scale"):
-        plotting.history_panels(history, {"loss": ["loss"]}, log_scale=["code"])
-    with pytest.raises(ValueError, match="metrics"):
-        plotting.history_panels(history, {"loss": ["accuracy"]})
-
-
-# --------------------------------------------------------------------------- lecture 02: views of an embedding
-
-
-def test_embedding_views_figure_draws_one_labelled_panel_per_pair():
-    embedding = np.random.default_rng(5).normal(size=(60, 3))
-    labels = np.repeat([1, 5, 6], 20)
-    fig = plotting.embedding_views_figure(embedding, labels, pairs=[(0, 2), (1, 2)], title="side views")
-    assert [(ax.get_xlabel(), ax.get_ylabel()) for ax in fig.axes] == [("component 1", "component 3"), ("component 2", "component 3")]
-    assert [len(ax.collections) for ax in fig.axes] == [3, 3]
-    np.testing.assert_allclose(fig.axes[1].collections[0].get_offsets(), embedding[:20][:, [1, 2]])
-    assert [text.get_text() for text in fig.axes[0].get_legend().get_texts()] == ["1", "5", "6"]
-    assert not plt.get_fignums()
-
-
-@pytest.mark.parametrize(
-    "pairs, message",
-    [([], "pairs"), ([(0, 3)], "pairs"), ([(1, 1)], "pairs"), ([(0, 1, 2)], "pairs"), ([(True, 1)], "pairs")],
-)
-def test_embedding_views_figure_explains_bad_pairs(pairs, message):
-    with pytest.raises(ValueError, match=message):
-        plotting.embedding_views_figure(np.zeros((4, 3)), np.zeros(4), pairs=pairs)
-    with pytest.raises(ValueError, match="embedding must have shape"):
-        plotting.embedding_views_figure(np.zeros((4, 1)), np.zeros(4))
-
-
-# --------------------------------------------------------------------------- lecture 04
-
-
-def test_image_rows_labels_do_not_overprint_each_other():
-    rows = {"original": IMAGES[:4], "homoscedastic noise": IMAGES[:4], "heteroscedastic noise": IMAGES[:4]}
-    fig = plotting.image_rows(rows)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()  # labels take their final places while drawing
-    renderer = canvas.get_renderer()
-    boxes = [ax.yaxis.label.get_window_extent(renderer) for ax in fig.axes[::4]]
-    assert [ax.get_ylabel().replace("\n", " ") for ax in fig.axes[::4]] == list(rows)
-    for upper, lower in zip(boxes[:-1], boxes[1:], strict=True):
-        assert lower.y1 <= upper.y0, "row labels overlap"
-    assert min(box.x0 for box in boxes) >= 0, "a row label is cut off at the left edge"
-
-
-def test_activation_histogram_shows_shares_and_the_mean():
-    values = np.concatenate([np.full(30, 0.05), np.full(70, 0.95)])
-    fig = plotting.activation_histogram_figure(values, bins=10)
-    ax = fig.axes[0]
-    heights = ax.patches[0].get_data()[0]
-    assert heights.sum() == pytest.approx(1.0) and heights[0] == pytest.approx(0.3) and heights[-1] == pytest.approx(0.7)
-    assert ax.lines[0].get_xdata()[0] == pytest.approx(0.68)
-    assert ax.get_xlabel() == "code activation" and ax.get_ylabel()
-    fig2, ax2 = plt.subplots()
-    assert plotting.activation_histogram_figure(values, ax=ax2) is fig2
-    plt.close(fig2)
+# --------------------------------------------------------------------------- denoising: PSNR against noise level
 
 
 def test_psnr_curves_one_panel_per_noise_kind_with_a_shared_axis():
@@ -351,14 +452,57 @@ def test_psnr_curves_one_panel_per_noise_kind_with_a_shared_axis():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: plotting.activation_histogram_figure(np.array([0.5, 1.5])), "values"),
-        (lambda: plotting.activation_histogram_figure(np.array([0.5]), bins=1), "bins"),
         (lambda: plotting.psnr_curves_figure([0.1], {"a": {"b": [1.0]}}), "sigmas"),
         (lambda: plotting.psnr_curves_figure([0.1, 0.2], {"a": {"b": [1.0]}}), r"panels\['a'\]\['b'\]"),
         (lambda: plotting.psnr_curves_figure([0.1, 0.2], {}), "panels"),
         (lambda: plotting.psnr_curves_figure([0.1, 0.2], {"a": {"b": [1.0, 2.0]}}, marks={"c": (0.1, "x")}), "marks"),
     ],
 )
-def test_lecture04_figures_explain_bad_input(call, message):
+def test_psnr_bad_input_is_explained(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# --------------------------------------------------------------------------- generative models: rate and distortion
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plotting.rate_distortion_figure({}), "results"),
+    ],
+)
+def test_generative_bad_input_is_explained(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
+# --------------------------------------------------------------------------- accuracy and bar charts
+
+
+def test_grouped_bar_figure_draws_one_bar_per_group_and_series():
+    fig = plotting.grouped_bar_figure({"none": {"dense": 0.03, "conv": 0.01}, "permuted": {"dense": 0.03, "conv": 0.05}})
+    assert isinstance(fig, Figure) and not plt.get_fignums()
+    ax = fig.axes[0]
+    assert len(ax.patches) == 4 and [t.get_text() for t in ax.get_xticklabels()] == ["none", "permuted"]
+    assert sorted(round(p.get_height(), 3) for p in ax.patches) == [0.01, 0.03, 0.03, 0.05]
+
+
+def test_accuracy_vs_labels_figure_uses_a_log_axis():
+    fig = plotting.accuracy_vs_labels_figure([100, 1000, 10000], {"pretrained": [0.8, 0.9, 0.95], "scratch": [0.7, 0.88, 0.96]})
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and [line.get_label() for line in ax.lines] == ["pretrained", "scratch"]
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plotting.grouped_bar_figure({}), "at least one group"),
+        (lambda: plotting.grouped_bar_figure({"a": {"x": 1}, "b": {"y": 2}}), "same series"),
+        (lambda: plotting.accuracy_vs_labels_figure([0, 10], {"a": [1, 2]}), "label_counts"),
+        (lambda: plotting.accuracy_vs_labels_figure([10, 100], {"a": [1.0]}), "one accuracy per label count"),
+    ],
+)
+def test_accuracy_bad_input_is_explained(call, message):
     with pytest.raises(ValueError, match=message):
         call()
