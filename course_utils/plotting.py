@@ -181,7 +181,7 @@ def history_panels(
     """Return one panel of training curves per entry of ``panels`` (title -> metric names), side by side.
 
     For metrics on different scales, e.g. ``{"loss per sample": ["loss"], "code mean": ["code_mean"]}``;
-    panels whose titles are in ``log_scale`` get a logarithmic y axis.
+    each title also labels its panel's y axis; panels whose titles are in ``log_scale`` get a logarithmic y axis.
     """
     if not panels:
         raise ValueError("panels must map at least one panel title to the metrics it shows.")
@@ -190,7 +190,7 @@ def history_panels(
         raise ValueError(f"log_scale must name panel titles from {list(panels)}, got {log_scale!r}.")
     fig, axes = _new_figure(1, len(panels), width=panel_width * len(panels), height=3.2)
     for ax, (title, metrics) in zip(axes[0], panels.items(), strict=True):
-        history_figure(history, metrics=metrics, ax=ax, log_scale=title in log_scale)
+        history_figure(history, metrics=metrics, ax=ax, log_scale=title in log_scale, ylabel=title)
         ax.set_title(title, fontsize=10)
     return fig
 

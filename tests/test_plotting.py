@@ -87,6 +87,7 @@ def test_history_panels_one_panel_per_group():
     history = {"loss": [3.0, 1.0, 0.5], "val_loss": [3.5, 2.0, 1.5], "code_mean": [0.5, 0.45, 0.42]}
     fig = plotting.history_panels(history, {"loss": ["loss", "val_loss"], "code": ["code_mean"]}, log_scale=["loss"])
     assert [ax.get_title() for ax in fig.axes] == ["loss", "code"]
+    assert [ax.get_ylabel() for ax in fig.axes] == ["loss", "code"], "each panel's y axis says what it measures"
     assert [line.get_label() for line in fig.axes[1].lines] == ["code_mean"]
     assert (fig.axes[0].get_yscale(), fig.axes[1].get_yscale()) == ("log", "linear")
     with pytest.raises(ValueError, match="log_scale"):
