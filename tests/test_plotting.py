@@ -221,6 +221,7 @@ def test_latent_scatter_pair_and_rate_distortion():
     assert [ax.get_title() for ax in fig.axes] == ["a", "b"]
     fig = plotting.rate_distortion_figure({"beta = 1": (25.0, 70.0, 20), "beta = 4": (10.0, 95.0, 6)}, latent_dim=32)
     assert fig.axes[0].get_xlabel().startswith("rate") and [p.get_height() for p in fig.axes[1].patches] == [20, 6]
+    assert [text.get_text() for text in fig.axes[1].get_legend().get_texts()] == ["latent size (32)"]
 
 
 @pytest.mark.parametrize(
