@@ -886,8 +886,8 @@ def rate_distortion_figure(results: Mapping[str, tuple[float, float, int]], late
     ax.set_ylabel("active latent units")
     if latent_dim is not None:
         ax.axhline(latent_dim, color="grey", linestyle="--", label=f"latent size ({latent_dim})")
-        ax.set_ylim(0, latent_dim * 1.1)
-        ax.legend(fontsize=8, loc="lower left")
+        ax.set_ylim(0, latent_dim * 1.3)  # room above the line for its legend
+        ax.legend(fontsize=8, loc="upper right")
     ax.grid(axis="y", alpha=0.3)
     fig.tight_layout()
     return fig
