@@ -1,4 +1,4 @@
-"""Benchmark for the exercises: the full-mode numbers of the four solution notebooks.
+"""Benchmark for the exercises: the full-mode numbers of the five solution notebooks.
 
     python benchmarks/exercises.py            # with a fresh, empty weight cache: every model is trained
     python benchmarks/exercises.py --warm     # reuse COURSE_CACHE_DIR: reads the numbers of an earlier run
@@ -9,7 +9,7 @@ kernel and then asked for the numbers it computed (benchmarks/notebook_runs.py),
 what the notebooks show. It prints the test MSE per model and transformation (ex1, with the longer, slower run
 on shuffled images), the number generator's autoencoder error, the digit classifier's test accuracy and the share
 of generated digits it recognises (ex2), the denoising MSEs (ex3), the pretraining accuracies (ex4: frozen,
-fine-tuned, from scratch), and each notebook's wall time.
+fine-tuned, from scratch), the VAE's reconstruction and KL terms per beta (ex5), and each notebook's wall time.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ PROBES = {
     ),
     "ex3_denoising.ipynb": "{'noisy': mse_noisy, 'pca64': mse_pca, 'denoised': mse_denoised, 'sigma': NOISE_SIGMA}",
     "ex4_pretraining.ipynb": "{f'{n}|{variant}': accuracies[n, variant].tolist() for (n, variant) in accuracies}",
+    "ex5_vae.ipynb": "{str(beta): dict(terms) for beta, terms in results.items()}",
 }
 
 
@@ -48,6 +49,10 @@ def report(name: str, numbers: dict) -> None:
     elif name.startswith("ex3"):
         print(f"  noise sigma {numbers['sigma']}: MSE noisy {numbers['noisy']:.4f}, PCA-64 {numbers['pca64']:.4f}, "
               f"denoised {numbers['denoised']:.4f} ({numbers['noisy'] / numbers['denoised']:.1f}x lower than noisy)")
+    elif name.startswith("ex5"):
+        for beta, terms in numbers.items():
+            print(f"  beta {beta}: reconstruction {terms['reconstruction']:.1f}, KL {terms['kl']:.1f}, "
+                  f"-ELBO {terms['neg_elbo']:.1f} nats per test image")
     else:
         counts = sorted({int(key.split("|")[0]) for key in numbers})
         variants = list(dict.fromkeys(key.split("|")[1] for key in numbers))
@@ -60,7 +65,7 @@ def report(name: str, numbers: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_arguments(parser)
-    parser.add_argument("notebooks", nargs="*", help="solution notebook names (default: all four)")
+    parser.add_argument("notebooks", nargs="*", help="solution notebook names (default: all five)")
     args = parser.parse_args(argv)
     with benchmark_environment(args, "Exercises benchmark"):
         for name in args.notebooks or list(PROBES):

@@ -583,3 +583,199 @@ def check_test_errors(trained: Mapping[tuple[str, str], tuple], test_sets: Mappi
         verified.append(f"all {len(trained)} errors are the trained models' MSE on their test sets")
 
     return _run("check_test_errors", steps)
+
+
+# --------------------------------------------------------------------------- ex5: variational autoencoder
+
+
+def _to_numpy(value: object, what: str) -> np.ndarray:
+    import keras
+
+    try:
+        return np.asarray(keras.ops.convert_to_numpy(value), dtype=np.float64)
+    except Exception as error:  # a student's function may return anything
+        raise _Failed(f"{what} is not a tensor or an array ({type(value).__name__}: {error}).") from None
+
+
+def check_reparameterise(reparameterise: Callable[[object, object, object], object]) -> CheckResult:
+    """Check ``reparameterise(mean, log_var, seed_generator)`` returns ``mean + exp(log_var / 2) * eps`` with fresh
+    standard normal noise ``eps`` for every entry, drawn with ``seed_generator``, on every call."""
+    _check_callable("check_reparameterise", reparameterise)
+    import keras
+
+    def steps(verified: list[str]) -> None:
+        n = 20_000
+        centre = np.array([0.0, 2.0, -1.0, 0.5], dtype=np.float32)
+        std = np.array([1.0, 2.0, 0.5, 0.1], dtype=np.float32)
+        mean = np.tile(centre, (n, 1))
+        log_var = np.tile(2.0 * np.log(std), (n, 1))
+        generator = keras.random.SeedGenerator(7)
+        what = "reparameterise(mean, log_var, seed_generator)"
+        z = _to_numpy(reparameterise(keras.ops.convert_to_tensor(mean), keras.ops.convert_to_tensor(log_var), generator), what)
+        _require(z.shape == mean.shape, f"{what} has shape {z.shape}; it should have the shape of mean, {mean.shape}: one code per row.")
+        _require(np.all(np.isfinite(z)), f"{what} holds NaN or infinite values.")
+        _require(
+            float(z.std(axis=0).max()) > 1e-6 or float(np.abs(z - mean).max()) > 1e-6,
+            "the codes do not vary at all: add noise, z = mean + exp(log_var / 2) * eps with eps drawn from N(0, 1).",
+        )
+        _require(
+            float(z.std(axis=0).min()) > 1e-4,
+            "every row got the same noise; draw eps with the shape of mean (keras.ops.shape(mean)), not one value per dimension.",
+        )
+        scaled = (z - mean) / std
+        _require(
+            abs(float(np.corrcoef(scaled[:, 0], scaled[:, 1])[0, 1])) < 0.1,
+            "the latent dimensions of a row share one noise value; draw eps with the shape of mean, one value per entry.",
+        )
+        measured_mean, measured_std = z.mean(axis=0), z.std(axis=0)
+        _require(
+            np.all(np.abs(measured_mean - centre) < 0.05 * np.maximum(std, 0.5)),
+            f"the codes average {np.round(measured_mean, 2).tolist()} for means {centre.tolist()}; "
+            "the noise must be centred on mean (eps ~ N(0, 1), z = mean + std * eps).",
+        )
+        relative = measured_std / std
+        if np.all(np.abs(measured_std / std**2 - 1) < 0.05):
+            raise _Failed(
+                f"the codes have standard deviations {np.round(measured_std, 3).tolist()}, which is exp(log_var), the VARIANCE; "
+                "the standard deviation is exp(log_var / 2)."
+            )
+        if np.all(np.abs(measured_std - 1) < 0.05):
+            raise _Failed(
+                f"the codes have standard deviation 1 whatever log_var is (asked for {std.tolist()}); "
+                "scale the noise by the standard deviation exp(log_var / 2)."
+            )
+        _require(
+            np.all(np.abs(relative - 1) < 0.05),
+            f"the codes have standard deviations {np.round(measured_std, 3).tolist()}; asked for {std.tolist()} "
+            "(log_var is the log of the variance, so the standard deviation is exp(log_var / 2)).",
+        )
+        verified.append(f"{n:,} codes per dimension have the requested means and standard deviations exp(log_var / 2)")
+        small = [keras.ops.convert_to_tensor(a[:100]) for a in (mean, log_var)]
+        again = _to_numpy(reparameterise(*small, generator), what)
+        third = _to_numpy(reparameterise(*small, generator), what)
+        _require(
+            not np.allclose(again, third),
+            "two calls gave the same codes: the noise must be fresh on every call, so pass seed=seed_generator to "
+            "keras.random.normal (a fixed integer seed draws the same noise every time).",
+        )
+        verified.append("every call draws fresh noise from the seed generator")
+
+    return _run("check_reparameterise", steps)
+
+
+def _vae_loss_parts(images: np.ndarray, logits: np.ndarray, mean: np.ndarray, log_var: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return per image the Bernoulli reconstruction term summed over pixels and the KL term summed over dimensions."""
+    per_pixel = np.logaddexp(0.0, logits) - images * logits
+    reconstruction = per_pixel.reshape(len(images), -1).sum(axis=1)
+    kl = -0.5 * np.sum(1.0 + log_var - mean**2 - np.exp(log_var), axis=-1)
+    return reconstruction, kl
+
+
+def check_vae_loss(vae_loss: Callable[[object, object, object, object, float], object]) -> CheckResult:
+    """Check ``vae_loss(images, logits, mean, log_var, beta)`` returns the batch mean of the Bernoulli reconstruction
+    term summed over pixels plus ``beta`` times the KL term summed over the latent dimensions (nats per image)."""
+    _check_callable("check_vae_loss", vae_loss)
+    import keras
+
+    def steps(verified: list[str]) -> None:
+        rng = np.random.default_rng(3)
+        images = (rng.random((6, 28, 28)) < 0.3).astype(np.float32)
+        logits = (np.where(images > 0, 2.0, -2.0) + rng.normal(0.0, 1.0, images.shape)).astype(np.float32)
+        mean = rng.normal(0.0, 2.0, (6, 8)).astype(np.float32)
+        log_var = rng.normal(-1.0, 0.5, (6, 8)).astype(np.float32)
+        rec, kl = _vae_loss_parts(images.astype(np.float64), logits.astype(np.float64), mean.astype(np.float64), log_var.astype(np.float64))
+        pixels, latent = images[0].size, mean.shape[1]
+        for beta in (1.0, 3.0):
+            what = f"vae_loss(images, logits, mean, log_var, beta={beta:g})"
+            tensors = [keras.ops.convert_to_tensor(a) for a in (images, logits, mean, log_var)]
+            value = _to_numpy(vae_loss(*tensors, beta), what)
+            _require(
+                value.size == 1,
+                f"{what} has shape {value.shape}; it should be one number, the loss averaged over the batch.",
+            )
+            loss = float(value.ravel()[0])
+            expected = float(np.mean(rec + beta * kl))
+
+            def close(candidate: float, loss: float = loss) -> bool:
+                return abs(loss - candidate) <= 1e-4 * abs(candidate) + 1e-3
+
+            if close(expected):
+                continue
+            if close(float(np.mean(rec / pixels + beta * kl))) or close(float(np.mean(rec / pixels))) or loss < np.mean(rec) / 20:
+                raise _Failed(
+                    f"{what} = {loss:.4g}, but -ELBO is {expected:.1f} nats: the reconstruction term looks averaged over the "
+                    f"{pixels} pixels instead of summed, which makes the KL term {pixels} times too strong. Sum over the pixels."
+                )
+            if close(float(np.mean(rec))):
+                raise _Failed(f"{what} = {loss:.1f} equals the reconstruction term alone: the KL term ({np.mean(kl):.1f} nats) is missing.")
+            if close(float(np.mean(rec + kl))):
+                raise _Failed(f"{what} = {loss:.1f} ignores beta: the KL term must be multiplied by beta.")
+            if close(float(np.mean(rec + beta * kl / latent))):
+                raise _Failed(
+                    f"{what} = {loss:.1f}: the KL term looks averaged over the {latent} latent dimensions; sum it over them."
+                )
+            if close(float(np.sum(rec + beta * kl))):
+                raise _Failed(f"{what} = {loss:.1f} is the sum over the batch of {len(images)} images; average over the batch.")
+            if close(float(np.mean(rec - beta * kl))):
+                raise _Failed(f"{what} = {loss:.1f}: the KL term has the wrong sign; it is added to the reconstruction term.")
+            raise _Failed(
+                f"{what} = {loss:.2f}, but the batch mean of reconstruction {np.mean(rec):.2f} + beta * KL "
+                f"{np.mean(kl):.2f} is {expected:.2f} nats; the reconstruction term is the Bernoulli negative log-likelihood "
+                "from logits, softplus(logits) - images * logits, summed over the pixels."
+            )
+        verified.append("reconstruction summed over pixels + beta * KL summed over latent dimensions, averaged over the batch")
+        verified.append("checked for beta = 1 and beta = 3")
+
+    return _run("check_vae_loss", steps)
+
+
+def check_beta_runs(results: Mapping[float, Mapping[str, float]], betas: tuple[float, ...]) -> CheckResult:
+    """Check ``results[beta] = {"reconstruction": ..., "kl": ...}`` (nats per test image, as from
+    ``variational.elbo_terms``) holds one trained VAE per ``beta``, and that a larger beta bought a smaller KL term
+    (rate) with a larger reconstruction term (distortion)."""
+    betas = tuple(sorted(float(b) for b in betas))
+    if len(betas) < 2:
+        raise ValueError(f"betas must hold at least two KL weights, got {betas!r}.")
+
+    def steps(verified: list[str]) -> None:
+        _require(isinstance(results, Mapping), f"results should be a dict from beta to elbo_terms(...), got {type(results).__name__}.")
+        rows = {}
+        for beta in betas:
+            matching = [value for key, value in results.items() if isinstance(key, (int, float)) and abs(float(key) - beta) < 1e-9]
+            _require(matching, f"results has no entry for beta = {beta:g}; train one VAE per beta in BETAS and store results[beta].")
+            entry = matching[0]
+            _require(
+                isinstance(entry, Mapping) and {"reconstruction", "kl"} <= set(entry),
+                f"results[{beta:g}] should be variational.elbo_terms(...), a dict with 'reconstruction' and 'kl'; got {entry!r:.80}.",
+            )
+            rec, kl = float(entry["reconstruction"]), float(entry["kl"])
+            _require(np.isfinite(rec) and np.isfinite(kl), f"results[{beta:g}] holds NaN or infinite values: training diverged.")
+            _require(
+                rec > 5.0,
+                f"the reconstruction term for beta = {beta:g} is {rec:.3g} nats, far too small for a 784-pixel image: it looks "
+                "averaged over the pixels; report it summed over the pixels, in nats per image (elbo_terms does this).",
+            )
+            _require(kl >= 0, f"the KL term for beta = {beta:g} is {kl:.3g}; a KL divergence is never negative.")
+            rows[beta] = (rec, kl)
+        verified.append(f"one result per beta ({', '.join(f'{b:g}' for b in betas)}), in nats per image")
+        (rec_low, kl_low), (rec_high, kl_high) = rows[betas[0]], rows[betas[-1]]
+        _require(
+            (rec_low, kl_low) != (rec_high, kl_high),
+            f"beta = {betas[0]:g} and beta = {betas[-1]:g} report the same numbers; build and train a new VAE for every beta.",
+        )
+        _require(
+            kl_high < kl_low,
+            f"the KL term did not fall as beta rose ({kl_low:.1f} nats at beta = {betas[0]:g}, {kl_high:.1f} at beta = {betas[-1]:g}); "
+            "did each VAE get its own beta (build_vae(beta)) and a fresh start?",
+        )
+        _require(
+            rec_high > rec_low,
+            f"the reconstruction term did not grow as beta rose ({rec_low:.1f} nats at beta = {betas[0]:g}, {rec_high:.1f} at "
+            f"beta = {betas[-1]:g}); did each VAE get its own beta and a fresh start?",
+        )
+        verified.append(
+            f"beta {betas[0]:g} -> {betas[-1]:g}: KL {kl_low:.1f} -> {kl_high:.1f} nats, "
+            f"reconstruction {rec_low:.1f} -> {rec_high:.1f} nats"
+        )
+
+    return _run("check_beta_runs", steps)

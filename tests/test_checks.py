@@ -362,3 +362,97 @@ def test_check_test_errors():
     _assert_fails(lambda: checks.check_test_errors({("none", "dense"): (on_train, model, _Result())}, test_sets), "not trained on")
     _assert_fails(lambda: checks.check_test_errors({("none", "dense"): (on_test, model)}, test_sets), "(test MSE, model, fit result)")
     _assert_fails(lambda: checks.check_test_errors({("none", "dense"): (on_test, model, None)}, test_sets), "no training history")
+
+
+# --------------------------------------------------------------------------- ex5: variational autoencoder
+
+
+def _reparameterise(mean, log_var, seed_generator):
+    eps = keras.random.normal(keras.ops.shape(mean), seed=seed_generator)
+    return mean + keras.ops.exp(log_var / 2) * eps
+
+
+def test_check_reparameterise():
+    assert "PASSED" in str(checks.check_reparameterise(_reparameterise))
+    ops, random = keras.ops, keras.random
+
+    def variance_as_std(mean, log_var, seed_generator):
+        return mean + ops.exp(log_var) * random.normal(ops.shape(mean), seed=seed_generator)
+
+    def unscaled(mean, log_var, seed_generator):
+        return mean + random.normal(ops.shape(mean), seed=seed_generator)
+
+    def fixed_seed(mean, log_var, seed_generator):  # the same noise on every call
+        return mean + ops.exp(log_var / 2) * random.normal(ops.shape(mean), seed=0)
+
+    def one_draw_per_dimension(mean, log_var, seed_generator):
+        return mean + ops.exp(log_var / 2) * random.normal((ops.shape(mean)[-1],), seed=seed_generator)
+
+    def one_draw_per_row(mean, log_var, seed_generator):
+        return mean + ops.exp(log_var / 2) * random.normal((ops.shape(mean)[0], 1), seed=seed_generator)
+
+    def no_noise(mean, log_var, seed_generator):
+        return mean
+
+    _assert_fails(lambda: checks.check_reparameterise(variance_as_std), "VARIANCE", "exp(log_var / 2)")
+    _assert_fails(lambda: checks.check_reparameterise(unscaled), "standard deviation 1")
+    _assert_fails(lambda: checks.check_reparameterise(fixed_seed), "fresh", "seed=seed_generator")
+    _assert_fails(lambda: checks.check_reparameterise(one_draw_per_dimension), "every row got the same noise")
+    _assert_fails(lambda: checks.check_reparameterise(one_draw_per_row), "share one noise value")
+    _assert_fails(lambda: checks.check_reparameterise(no_noise), "do not vary")
+    _assert_fails(lambda: checks.check_reparameterise(lambda m, v, s: m[:, :2]), "shape")
+
+
+def _vae_loss(images, logits, mean, log_var, beta, pixel_reduce=keras.ops.sum, kl_reduce=keras.ops.sum, kl_weight=None):
+    ops = keras.ops
+    per_pixel = ops.softplus(logits) - images * logits
+    reconstruction = pixel_reduce(ops.reshape(per_pixel, (ops.shape(per_pixel)[0], -1)), axis=-1)
+    kl = -0.5 * kl_reduce(1.0 + log_var - ops.square(mean) - ops.exp(log_var), axis=-1)
+    return ops.mean(reconstruction + (beta if kl_weight is None else kl_weight) * kl)
+
+
+def test_check_vae_loss():
+    assert "PASSED" in str(checks.check_vae_loss(_vae_loss))
+    ops = keras.ops
+
+    def without_kl(images, logits, mean, log_var, beta):
+        return _vae_loss(images, logits, mean, log_var, beta, kl_weight=0.0)
+
+    def summed_over_batch(images, logits, mean, log_var, beta):
+        return _vae_loss(images, logits, mean, log_var, beta) * ops.cast(ops.shape(images)[0], "float32")
+
+    def keras_crossentropy(images, logits, mean, log_var, beta):  # averages over pixels, the usual mistake
+        reconstruction = keras.losses.binary_crossentropy(ops.reshape(images, (-1, 784)), ops.reshape(logits, (-1, 784)), from_logits=True)
+        kl = -0.5 * ops.sum(1.0 + log_var - ops.square(mean) - ops.exp(log_var), axis=-1)
+        return ops.mean(reconstruction + beta * kl)
+
+    def squared_error(images, logits, mean, log_var, beta):
+        reconstruction = ops.sum(ops.reshape(ops.square(images - ops.sigmoid(logits)), (-1, 784)), axis=-1)
+        kl = -0.5 * ops.sum(1.0 + log_var - ops.square(mean) - ops.exp(log_var), axis=-1)
+        return ops.mean(reconstruction + beta * kl)
+
+    _assert_fails(lambda: checks.check_vae_loss(lambda *a: _vae_loss(*a, pixel_reduce=ops.mean)), "averaged over the", "pixels")
+    _assert_fails(lambda: checks.check_vae_loss(keras_crossentropy), "averaged over the", "pixels")
+    _assert_fails(lambda: checks.check_vae_loss(without_kl), "KL term", "is missing")
+    _assert_fails(lambda: checks.check_vae_loss(lambda *a: _vae_loss(*a[:4], a[4], kl_weight=1.0)), "ignores beta")
+    _assert_fails(lambda: checks.check_vae_loss(lambda *a: _vae_loss(*a, kl_reduce=ops.mean)), "latent dimensions")
+    _assert_fails(lambda: checks.check_vae_loss(summed_over_batch), "average over the batch")
+    _assert_fails(lambda: checks.check_vae_loss(squared_error), "softplus(logits) - images * logits")
+    _assert_fails(lambda: checks.check_vae_loss(lambda *a: ops.softplus(a[1])), "one number")
+
+
+def test_check_beta_runs():
+    good = {0.5: {"reconstruction": 90.0, "kl": 30.0, "neg_elbo": 120.0}, 1.0: {"reconstruction": 95.0, "kl": 25.0},
+            4.0: {"reconstruction": 130.0, "kl": 10.0}}
+    assert "PASSED" in str(checks.check_beta_runs(good, (0.5, 1, 4)))
+    missing = {k: v for k, v in good.items() if k != 4.0}
+    same = {beta: good[1.0] for beta in good}  # one model trained once, reported three times
+    per_pixel = {beta: {"reconstruction": v["reconstruction"] / 784, "kl": v["kl"]} for beta, v in good.items()}
+    swapped = {0.5: good[4.0], 1.0: good[1.0], 4.0: good[0.5]}
+    _assert_fails(lambda: checks.check_beta_runs(missing, (0.5, 1, 4)), "no entry for beta = 4")
+    _assert_fails(lambda: checks.check_beta_runs(same, (0.5, 1, 4)), "same numbers")
+    _assert_fails(lambda: checks.check_beta_runs(per_pixel, (0.5, 1, 4)), "averaged over the pixels")
+    _assert_fails(lambda: checks.check_beta_runs(swapped, (0.5, 1, 4)), "did not fall as beta rose")
+    _assert_fails(lambda: checks.check_beta_runs({b: (v["reconstruction"], v["kl"]) for b, v in good.items()}, (0.5, 4)), "elbo_terms")
+    with pytest.raises(ValueError, match="betas"):
+        checks.check_beta_runs(good, (1,))

@@ -45,4 +45,16 @@ decoder = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(300, activatio
         "failing_test": "check_classifiers",
         "feedback": "fine-tune a copy",
     },
+    "ex5_vae": {
+        "answers": {
+            "vae_loss": '''def vae_loss(images, logits, mean, log_var, beta):
+    """Keras' binary cross-entropy for the pixels, plus beta times the KL term."""
+    flat_images, flat_logits = keras.ops.reshape(images, (-1, 784)), keras.ops.reshape(logits, (-1, 784))
+    reconstruction = keras.losses.binary_crossentropy(flat_images, flat_logits, from_logits=True)  # a mean over pixels
+    kl = -0.5 * keras.ops.sum(1.0 + log_var - keras.ops.square(mean) - keras.ops.exp(log_var), axis=-1)
+    return keras.ops.mean(reconstruction + beta * kl)''',
+        },
+        "failing_test": "check_vae_loss",
+        "feedback": "looks averaged over the 784 pixels instead of summed",
+    },
 }
