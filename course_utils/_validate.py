@@ -25,6 +25,26 @@ def _integers_allowed(minimum: int | None, maximum: int | None) -> str:
     return {None: "an integer", 0: "a non-negative integer", 1: "a positive integer"}.get(minimum, f"an integer >= {minimum}")
 
 
+def _numbers_allowed(low: float, high: float, low_open: bool, high_open: bool) -> str:
+    if math.isinf(high):
+        return f"a number {'>' if low_open else '>='} {low}" if not math.isinf(low) else "a finite number"
+    if math.isinf(low):
+        return f"a number {'<' if high_open else '<='} {high}"
+    return f"a number in {'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+
+
+def check_number(
+    name: str, value: object, low: float = -math.inf, high: float = math.inf, low_open: bool = False, high_open: bool = False
+) -> float:
+    """Return ``value`` as a ``float`` if it is a finite number (not a bool) between ``low`` and ``high``; else raise
+    ValueError. ``low_open``/``high_open`` exclude the bound itself."""
+    if not is_number(value):
+        raise ValueError(f"{name} must be a number, got {value!r}.")
+    if value < low or value > high or (low_open and value == low) or (high_open and value == high):
+        raise ValueError(f"{name} must be {_numbers_allowed(low, high, low_open, high_open)}, got {value!r}.")
+    return float(value)
+
+
 def check_int(name: str, value: object, minimum: int | None = None, maximum: int | None = None, why: str = "") -> int:
     """Return ``value`` as an ``int`` if it is an integer (not a bool) from ``minimum`` to ``maximum``; else raise ValueError.
 

@@ -397,12 +397,13 @@ def sparse_autoencoder(
     ``l1 > 0`` puts ``keras.regularizers.L1(l1)`` on the code as an activity penalty; ``kl_weight > 0`` adds a
     :class:`course_utils.sparsity.KLSparsityPenalty` (mean activation pulled to ``kl_target``) after the code.
     """
-    from course_utils.sparsity import KLSparsityPenalty, _check_number
+    from course_utils._validate import check_number
+    from course_utils.sparsity import KLSparsityPenalty
 
     input_shape = _check_shape("input_shape", input_shape)
     (hidden_units, code_size) = _check_units("hidden_units and code_size", (hidden_units, code_size))
-    l1 = _check_number("l1", l1, 0.0, float("inf"))
-    kl_weight = _check_number("kl_weight", kl_weight, 0.0, float("inf"))
+    l1 = check_number("l1", l1, 0.0)
+    kl_weight = check_number("kl_weight", kl_weight, 0.0)
     size = int(np.prod(input_shape))
     encoder_layers = [
         keras.Input(input_shape),

@@ -85,8 +85,7 @@ def image_grid(
     images = _as_images(images)
     if len(images) == 0:
         raise ValueError("images must hold at least one image.")
-    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
-        raise ValueError(f"ncols must be a positive integer, got {ncols!r}.")
+    ncols = check_int("ncols", ncols, 1)
     if titles is not None and len(titles) != len(images):
         raise ValueError(f"titles must have one entry per image ({len(images)}), got {len(titles)}.")
     ncols = min(int(ncols), len(images))
@@ -239,8 +238,7 @@ def component_images_figure(
         raise ValueError(f"vectors must have shape (n, {int(np.prod(image_shape))}) for image_shape {image_shape}, got {vectors.shape}.")
     if titles is not None and len(titles) != len(vectors):
         raise ValueError(f"titles must have one entry per vector ({len(vectors)}), got {len(titles)}.")
-    if isinstance(ncols, bool) or not isinstance(ncols, (int, np.integer)) or ncols < 1:
-        raise ValueError(f"ncols must be a positive integer, got {ncols!r}.")
+    ncols = check_int("ncols", ncols, 1)
     ncols = min(int(ncols), len(vectors))
     fig, axes = _new_figure(-(-len(vectors) // ncols), ncols, panel_size=1.0)
     for i, ax in enumerate(axes.flat):
@@ -491,8 +489,7 @@ def code_histograms_figure(codes: np.ndarray, coordinates: Sequence[int] | None 
     valid = [not isinstance(c, bool) and isinstance(c, (int, np.integer)) and 0 <= c < codes.shape[1] for c in coordinates]
     if not coordinates or not all(valid):
         raise ValueError(f"coordinates must be indices from 0 to {codes.shape[1] - 1}, got {coordinates!r}.")
-    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
-        raise ValueError(f"bins must be an integer >= 2, got {bins!r}.")
+    bins = check_int("bins", bins, 2)
     ncols = min(ncols, len(coordinates))
     fig, axes = _new_figure(-(-len(coordinates) // ncols), ncols, width=2.4 * ncols, height=2.1 * -(-len(coordinates) // ncols))
     for ax in axes.flat[len(coordinates) :]:
@@ -586,8 +583,7 @@ def activation_histograms_figure(codes: Mapping[str, np.ndarray], bins: int = 40
     the mean activation, so dense codes and sparse codes (most values near 0) can be told apart."""
     if not codes:
         raise ValueError("codes must map at least one model name to its code activations.")
-    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
-        raise ValueError(f"bins must be an integer of at least 2, got {bins!r}.")
+    bins = check_int("bins", bins, 2)
     fig, axes = _new_figure(1, len(codes), width=3.2 * len(codes), height=2.8, sharey=True)
     for ax, (name, values) in zip(axes[0], codes.items(), strict=True):
         values = np.asarray(values, dtype=float).ravel()
@@ -760,8 +756,7 @@ def error_histogram_figure(
     arrays = {label: np.asarray(values, dtype=np.float64).ravel() for label, values in errors.items()}
     if any(values.size == 0 or (values <= 0).any() for values in arrays.values()):
         raise ValueError("errors must hold non-empty arrays of positive values (log-spaced bins need them).")
-    if isinstance(bins, bool) or not isinstance(bins, (int, np.integer)) or bins < 2:
-        raise ValueError(f"bins must be an integer >= 2, got {bins!r}.")
+    bins = check_int("bins", bins, 2)
     everything = np.concatenate(list(arrays.values()))
     edges = np.geomspace(everything.min(), everything.max(), int(bins) + 1)
     fig, ax = _figure_and_ax(ax, width=6.0, height=3.4)

@@ -12,6 +12,7 @@ import keras
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
+from course_utils._validate import check_number
 
 TRAIN_IMAGES = 20_000
 EPOCHS = 3  # the same in quick mode: a sample is only judged as well as the classifier reads it
@@ -36,7 +37,6 @@ def read_digits(images: np.ndarray, confidence: float = 0.9) -> tuple[np.ndarray
     images = np.asarray(images, dtype=np.float32)
     if images.ndim != 3 or images.shape[1:] != (28, 28) or len(images) == 0:
         raise ValueError(f"images must be a non-empty batch of 28x28 images, got shape {images.shape}.")
-    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 < confidence <= 1:
-        raise ValueError(f"confidence must be a number in (0, 1], got {confidence!r}.")
+    check_number("confidence", confidence, 0.0, 1.0, low_open=True)
     probabilities = trained_digit_classifier().predict(images, batch_size=500, verbose=0)
     return probabilities.argmax(axis=1), probabilities.max(axis=1) >= confidence

@@ -6,19 +6,10 @@ An L1 penalty needs nothing new: ``keras.regularizers.L1`` as a layer's ``activi
 from __future__ import annotations
 
 import keras
-import numpy as np
 from keras import ops
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
-
-
-def _check_number(name: str, value: object, low: float, high: float, low_open: bool = False, high_open: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not np.isfinite(value):
-        raise ValueError(f"{name} must be a number, got {value!r}.")
-    if value < low or value > high or (low_open and value == low) or (high_open and value == high):
-        interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
-        raise ValueError(f"{name} must lie in {interval}, got {value!r}.")
-    return float(value)
+from course_utils._validate import check_number
 
 
 def kl_sparsity(activations, target: float):
@@ -26,7 +17,7 @@ def kl_sparsity(activations, target: float):
 
     ``activations`` lie in (0, 1) (a sigmoid code), shape ``(batch, units)``.
     """
-    target = _check_number("target", target, 0.0, 1.0, low_open=True, high_open=True)
+    target = check_number("target", target, 0.0, 1.0, low_open=True, high_open=True)
     activations = ops.convert_to_tensor(activations)
     mean = ops.clip(ops.mean(activations, axis=0), 1e-7, 1.0 - 1e-7)
     kl = target * ops.log(target / mean) + (1.0 - target) * ops.log((1.0 - target) / (1.0 - mean))
@@ -39,8 +30,8 @@ class KLSparsityPenalty(keras.layers.Layer):
 
     def __init__(self, weight: float = 5e-3, target: float = 0.1, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.penalty_weight = _check_number("weight", weight, 0.0, float("inf"))
-        self.target = _check_number("target", target, 0.0, 1.0, low_open=True, high_open=True)
+        self.penalty_weight = check_number("weight", weight, 0.0)
+        self.target = check_number("target", target, 0.0, 1.0, low_open=True, high_open=True)
 
     def call(self, code):
         self.add_loss(self.penalty_weight * kl_sparsity(code, self.target))

@@ -15,24 +15,9 @@ import numpy as np
 from keras import ops
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
-from course_utils._validate import check_int
+from course_utils._validate import check_int, check_number
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
-
-
-def _check_fraction(name: str, value: object, low: float = 0.0, high: float = 1.0, low_open: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating)) or not np.isfinite(value):
-        raise ValueError(f"{name} must be a number, got {value!r}.")
-    if value > high or value < low or (low_open and value == low):
-        bracket = "(" if low_open else "["
-        raise ValueError(f"{name} must lie in {bracket}{low}, {high}], got {value!r}.")
-    return float(value)
-
-
-def _check_beta(beta: object) -> float:
-    if isinstance(beta, bool) or not isinstance(beta, (int, float, np.floating)) or not np.isfinite(beta) or beta < 0:
-        raise ValueError(f"beta must be a non-negative number, got {beta!r}.")
-    return float(beta)
 
 
 # --------------------------------------------------------------------------- data
@@ -147,7 +132,7 @@ class KLDivergenceLoss(keras.layers.Layer):
 
     def __init__(self, beta: float = 1.0, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.beta = _check_beta(beta)
+        self.beta = check_number("beta", beta, 0.0)
         self.weight = self.add_weight(shape=(), initializer=keras.initializers.Constant(self.beta), trainable=False, name="beta")
 
     def call(self, inputs):
@@ -304,7 +289,7 @@ def active_units(means: np.ndarray, threshold: float = 0.01) -> int:
     means = np.asarray(means, dtype=np.float64)
     if means.ndim != 2 or len(means) < 2:
         raise ValueError(f"means must have shape (n_images, latent_dim) with at least 2 images, got shape {means.shape}.")
-    threshold = _check_fraction("threshold", threshold, 0.0, float("inf"), low_open=True)
+    threshold = check_number("threshold", threshold, 0.0, low_open=True)
     return int(np.sum(means.var(axis=0) > threshold))
 
 

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from course_utils._validate import check_int, is_int, is_number
+from course_utils._validate import check_int, check_number, is_int, is_number
 
 
 @pytest.mark.parametrize("value", [0, 7, -3, np.int64(5), np.uint8(2)])
@@ -38,3 +38,26 @@ def test_range_errors_say_what_is_allowed(minimum, maximum, value, message):
 def test_numbers_are_finite_reals_but_not_bools():
     assert all(is_number(v) for v in (0, -2.5, np.float32(0.1), np.int16(3)))
     assert not any(is_number(v) for v in (True, float("nan"), float("inf"), "1", None, 1j))
+
+
+@pytest.mark.parametrize(
+    ("bounds", "value", "message"),
+    [
+        ({"low": 0.0}, -0.5, "x must be a number >= 0.0, got -0.5."),
+        ({"low": 0.0, "low_open": True}, 0.0, "x must be a number > 0.0, got 0.0."),
+        ({"high": 1.0, "high_open": True}, 1.0, "x must be a number < 1.0, got 1.0."),
+        ({"low": 0.0, "high": 1.0, "low_open": True}, 1.5, "x must be a number in (0.0, 1.0], got 1.5."),
+        ({"low": 0.0, "high": 1.0, "low_open": True, "high_open": True}, 1.0, "x must be a number in (0.0, 1.0), got 1.0."),
+        ({}, True, "x must be a number, got True."),
+        ({}, float("nan"), "x must be a number, got nan."),
+    ],
+)
+def test_number_errors_say_what_is_allowed(bounds, value, message):
+    with pytest.raises(ValueError) as raised:
+        check_number("x", value, **bounds)
+    assert str(raised.value) == message
+
+
+def test_numbers_inside_their_bounds_come_back_as_floats():
+    assert check_number("x", np.int16(1), 0.0, 1.0) == 1.0 and isinstance(check_number("x", 1, 0.0), float)
+    assert check_number("x", 0.5, 0.0, 1.0, low_open=True, high_open=True) == 0.5
