@@ -11,10 +11,9 @@ exactly the notebook's run (its one random seed). Goal: test MSE <= 0.0255; the 
 
 from __future__ import annotations
 
-import argparse
 import sys
 
-from notebook_runs import ROOT, add_arguments, benchmark_environment, read_from_kernel
+from notebook_runs import ROOT, run_one_notebook
 
 NOTEBOOK = ROOT / "notebooks" / "01_dense_mnist_autoencoder.ipynb"
 GOAL = 0.0255
@@ -35,13 +34,7 @@ def report(numbers: dict, seconds: float) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    with benchmark_environment(args, "Lecture 01 benchmark"):
-        numbers, seconds = read_from_kernel(NOTEBOOK, EXPRESSION)
-        report(numbers, seconds)
-    return 0
+    return run_one_notebook(argv, __doc__.splitlines()[0], "Lecture 01 benchmark", NOTEBOOK, EXPRESSION, report)
 
 
 if __name__ == "__main__":

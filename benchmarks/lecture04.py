@@ -15,13 +15,12 @@ every model.
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
 import sys
 
 import numpy as np
-from notebook_runs import ROOT, add_arguments, benchmark_environment, read_from_kernel
+from notebook_runs import ROOT, run_one_notebook
 
 NOTEBOOK = ROOT / "notebooks" / "04_olivetti_denoising.ipynb"
 SOURCE_LECTURE_LOSSES = (0.53, 0.46)
@@ -74,13 +73,7 @@ def report(numbers: dict, seconds: float) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    with benchmark_environment(args, "Lecture 04 benchmark"):
-        numbers, seconds = read_from_kernel(NOTEBOOK, EXPRESSION)
-        report(numbers, seconds)
-    return 0
+    return run_one_notebook(argv, __doc__.splitlines()[0], "Lecture 04 benchmark", NOTEBOOK, EXPRESSION, report)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ import os
 import platform
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -90,3 +90,17 @@ def benchmark_environment(args: argparse.Namespace, title: str) -> Iterator[None
                 os.environ[name] = value
         if scratch is not None:
             scratch.cleanup()
+
+
+def run_one_notebook(
+    argv: list[str] | None, description: str, title: str, notebook: Path, expression: str, report: Callable[[Any, float], None]
+) -> int:
+    """The whole command line of a benchmark that runs one notebook: parse --warm/--quick, run ``notebook``, read
+    ``expression`` from its kernel and hand it to ``report`` with the notebook's wall seconds."""
+    parser = argparse.ArgumentParser(description=description)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    with benchmark_environment(args, title):
+        numbers, seconds = read_from_kernel(notebook, expression)
+        report(numbers, seconds)
+    return 0
