@@ -34,8 +34,14 @@ SECTIONS = (  # (folder, caption in the site's navigation)
     ("exercises", "Exercises"),
     ("solutions", "Solutions (for instructors)"),
 )
-# Explorer function -> its picture in docs/ (taken by the browser tests of JupyterLab).
-EXPLORERS = {"latent_explorer": "latent_explorer.png", "denoise_explorer": "denoise_explorer.png"}
+# (notebook file name, explorer function) -> its picture in docs/, taken in JupyterLab by
+# tests/browser/test_jupyterlab.py. Pictures are per notebook: the same explorer shows another model elsewhere.
+EXPLORER_PICTURES = {
+    ("02_latent_space_and_generation.ipynb", "latent_explorer"): "latent_explorer.png",
+    ("04_olivetti_denoising.ipynb", "denoise_explorer"): "denoise_explorer.png",
+    ("05_sparse_and_variational_autoencoders.ipynb", "latent_explorer"): "vae_latent_explorer.png",
+}
+EXPLORER_FUNCTIONS = sorted({function for _, function in EXPLORER_PICTURES})
 WIDGET_MIME = "application/vnd.jupyter.widget-view+json"
 LIVE_SENTENCE = (
     "*A picture of the explorer: its sliders need a running Python kernel. To move them, open this notebook "
@@ -62,8 +68,10 @@ def _calls(source: str, function: str) -> bool:
     return re.search(rf"(?<!def )\b{function}\(", source) is not None
 
 
-def stage_notebook(notebook: nbformat.NotebookNode, depth: int = 1) -> list[str]:
-    """Replace widget outputs by the explorer's picture and a sentence; return the pictures it needs."""
+def stage_notebook(notebook: nbformat.NotebookNode, name: str, depth: int = 1) -> list[str]:
+    """Replace widget outputs by the explorer's picture and a sentence; return the pictures it needs.
+
+    ``name`` is the notebook's file name, which picks the picture (see ``EXPLORER_PICTURES``)."""
     notebook.metadata.pop("widgets", None)
     cells, pictures = [], []
     for cell in notebook.cells:
@@ -71,8 +79,14 @@ def stage_notebook(notebook: nbformat.NotebookNode, depth: int = 1) -> list[str]
         if cell.cell_type != "code":
             continue
         cell.outputs = [o for o in cell.get("outputs", []) if WIDGET_MIME not in o.get("data", {})]
-        for function, picture in EXPLORERS.items():
+        for function in EXPLORER_FUNCTIONS:
             if _calls(cell.source, function):
+                picture = EXPLORER_PICTURES.get((name, function))
+                if picture is None:
+                    raise ValueError(
+                        f"{name} calls {function}() but tools/build_site.py has no picture of it in EXPLORER_PICTURES; "
+                        "add one there and to EXPLORERS in tests/browser/test_jupyterlab.py, which takes it"
+                    )
                 pictures.append(picture)
                 image = "../" * depth + f"docs/{picture}"
                 text = f"![The {function.replace('_', ' ')} as it looks in JupyterLab]({image})\n\n{LIVE_SENTENCE}"
@@ -103,7 +117,7 @@ def stage(root: Path, source: Path) -> None:
         for path in sorted((root / folder).glob("*.ipynb")):
             notebook = nbformat.read(path, as_version=4)
             own_launch_links(notebook, f"{folder}/{path.name}")
-            for picture in stage_notebook(notebook):
+            for picture in stage_notebook(notebook, path.name):
                 shutil.copy2(root / "docs" / picture, source / "docs" / picture)
             nbformat.write(notebook, source / folder / path.name)
             pages.setdefault(folder, []).append(f"{folder}/{path.stem}")

@@ -8,6 +8,7 @@ slider whose callback is broken. Run only these tests with `python -m pytest -m 
 from __future__ import annotations
 
 import re
+import sys
 import time
 from pathlib import Path
 
@@ -15,19 +16,23 @@ import nbformat
 import pytest
 from lab_driver import PROMPT_DONE, JupyterLabServer, is_alive
 
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from build_site import EXPLORER_PICTURES  # noqa: E402  (tools/build_site.py: the website shows these screenshots)
+
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 LECTURES = sorted((ROOT / "notebooks").glob("*.ipynb"))
-# (notebook, explorer function, CSS selector of the images a slider must change, screenshot file name)
+# CSS selector of the images a slider of each explorer must change
+CHANGING_IMAGES = {
+    "latent_explorer": "img.latent-explorer-decoded",
+    "denoise_explorer": "img.denoise-explorer-noisy, img.denoise-explorer-denoised",
+}
+# (notebook, explorer function, images a slider must change, screenshot file name): every explorer the website shows
 EXPLORERS = [
-    ("02_latent_space_and_generation.ipynb", "latent_explorer", "img.latent-explorer-decoded", "latent_explorer.png"),
-    (
-        "04_olivetti_denoising.ipynb",
-        "denoise_explorer",
-        "img.denoise-explorer-noisy, img.denoise-explorer-denoised",
-        "denoise_explorer.png",
-    ),
+    (notebook, function, CHANGING_IMAGES[function], picture)
+    for (notebook, function), picture in sorted(EXPLORER_PICTURES.items())
 ]
 WIDGET_ERROR = "Error displaying widget"
 
@@ -73,11 +78,11 @@ def test_jupyterlab_opens_the_lecture_without_error(lab, path):
     assert WIDGET_ERROR not in lab.panel.inner_text()
 
 
-@pytest.mark.parametrize(("notebook", "function", "image", "screenshot"), EXPLORERS, ids=[e[1] for e in EXPLORERS])
+@pytest.mark.parametrize(
+    ("notebook", "function", "image", "screenshot"), EXPLORERS, ids=[f"{e[0][:2]}-{e[1]}" for e in EXPLORERS]
+)
 def test_explorer_redraws_when_a_slider_moves(lab, screenshot_dir, notebook, function, image, screenshot):
     path = ROOT / "notebooks" / notebook
-    if not path.exists():
-        pytest.skip(f"{notebook} is not in this checkout yet")
     index = _cell_calling(path, function)
     lab.open(notebook)
 
