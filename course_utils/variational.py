@@ -15,7 +15,7 @@ import numpy as np
 from keras import ops
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
-from course_utils._validate import check_int, check_number
+from course_utils._validate import check_int, check_number, is_number
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -148,11 +148,11 @@ class KLDivergenceLoss(keras.layers.Layer):
 
 
 def _kl_layers(model: keras.Model) -> list[keras.layers.Layer]:
-    """Return the layers that carry a KL weight: a float target ``beta`` and a variable ``weight`` (such as
-    :class:`KLDivergenceLoss`, or the same layer written out in a notebook)."""
+    """Return the layers that carry a KL weight: a numeric target ``beta`` (``1`` or ``1.0``) and a variable
+    ``weight`` (such as :class:`KLDivergenceLoss`, or the same layer written out in a notebook)."""
     found = []
     for layer in model.layers:
-        if isinstance(getattr(layer, "beta", None), float) and isinstance(getattr(layer, "weight", None), keras.Variable):
+        if is_number(getattr(layer, "beta", None)) and isinstance(getattr(layer, "weight", None), keras.Variable):
             found.append(layer)
         elif isinstance(layer, keras.Model):
             found.extend(_kl_layers(layer))
@@ -173,7 +173,7 @@ class KLWarmUp(keras.callbacks.Callback):
 
     def on_epoch_begin(self, epoch: int, logs=None) -> None:
         for layer in _kl_layers(self.model):
-            layer.weight.assign(layer.beta * min(1.0, epoch / self.epochs))
+            layer.weight.assign(float(layer.beta) * min(1.0, epoch / self.epochs))
 
 
 # --------------------------------------------------------------------------- evaluation

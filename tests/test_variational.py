@@ -111,6 +111,14 @@ def test_kl_warm_up_ramps_beta_and_reaches_the_target(images):
     assert seen == pytest.approx([0.0, 0.5, 1.0, 1.5, 2.0])
 
 
+def test_kl_warm_up_finds_a_written_out_layer_whose_beta_is_an_integer(images):
+    vae = _tiny_vae(beta=2.0)
+    layer = next(layer for layer in vae.layers if isinstance(layer, variational.KLDivergenceLoss))
+    layer.beta = 2  # what a notebook's own layer holds after `KLDivergenceLoss(2)` with `self.beta = beta`
+    vae.fit(images, images, epochs=2, batch_size=8, verbose=0, callbacks=[variational.KLWarmUp(2)])
+    assert float(layer.weight.numpy()) == pytest.approx(1.0)  # epoch 1 of 2: half of beta = 2
+
+
 def test_binarise_is_fixed_by_its_seed_and_follows_intensities():
     grey = np.full((200, 10, 10), 0.3, dtype=np.float32)
     first, again, other = variational.binarise(grey, seed=3), variational.binarise(grey, seed=3), variational.binarise(grey, seed=4)
