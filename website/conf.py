@@ -58,6 +58,7 @@ html_theme_options = {
         "notebook_interface": "jupyterlab",
     },
     "show_toc_level": 2,
+    "navbar_persistent": [],  # the sidebar has the search field; without this the header shows a second one
 }
 html_show_sphinx = False
 # Without a default the theme logs "Got invalid theme mode" to the console on a first visit.

@@ -3,7 +3,7 @@
 
 Each page must load without a console error, show every image, typeset every formula, link only to
 pages and anchors that exist, and (for a notebook page) launch that page's own notebook on Colab and
-Binder. Screenshots of the landing page and of lecture 01 are saved in the screenshot folder printed at the
+Binder. Each page shows one search field. Screenshots of the landing page and of lecture 01 are saved in the screenshot folder printed at the
 end of the run; copies of them are the README's docs/site_landing.png and docs/site_lecture.png.
 """
 
@@ -150,6 +150,9 @@ def test_site_page(offline_context, site, site_url, screenshot_dir, page):
         assert raw == [], f"{page}: formulas MathJax did not typeset: {raw}"
         leftover = RAW_TEX.findall(browser_page.evaluate(_VISIBLE_TEXT_JS))
         assert leftover == [], f"{page}: raw TeX in the text: {leftover[:5]}"
+
+        search_fields = browser_page.locator(".search-button-field").filter(visible=True).count()
+        assert search_fields == 1, f"{page} shows {search_fields} search fields; one, in the sidebar, is enough"
 
         links = browser_page.eval_on_selector_all("a[href]", "(links) => links.map((a) => a.href)")
         _check_internal_links(site, site_url, page, links)
