@@ -1,10 +1,11 @@
 """The course website as a reader meets it: built once per session by `tools/build_site.py`, served on
 127.0.0.1 and opened page by page in headless Chromium, with every request to another host blocked.
 
-Each page must load without a console error, show every image, typeset every formula, link only to
-pages and anchors that exist, and (for a notebook page) launch that page's own notebook on Colab and
-Binder. Each page shows one search field. Screenshots of the landing page and of lecture 01 are saved in the screenshot folder printed at the
-end of the run; copies of them are the README's docs/site_landing.png and docs/site_lecture.png.
+Each page must load without a console error, show every image and one search field, typeset every
+formula, link only to pages and anchors that exist, and (for a notebook page) launch that page's own
+notebook on Colab and Binder. Screenshots of the landing page and of lecture 01 are saved in the
+screenshot folder printed at the end of the run; copies of them are the README's docs/site_landing.png
+and docs/site_lecture.png.
 """
 
 from __future__ import annotations
