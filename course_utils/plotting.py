@@ -288,6 +288,9 @@ def _label_colour(label: object, order: int) -> tuple[float, ...]:
     return plt.get_cmap("tab10")(index % 10)
 
 
+LEGEND_INSIDE_MAX_CLASSES = 4  # latent_scatter_figure: up to this many labels the legend fits inside the axes
+
+
 def latent_scatter_figure(
     codes: np.ndarray,
     labels: np.ndarray,
@@ -301,7 +304,8 @@ def latent_scatter_figure(
         raise ValueError(f"codes must have shape (n, 2), got {codes.shape}.")
     labels = _labels(labels, len(codes))
     fig, ax = _figure_and_ax(ax, width=4.5, height=4.2)
-    for order, label in enumerate(np.unique(labels)):
+    classes = np.unique(labels)
+    for order, label in enumerate(classes):
         chosen = labels == label
         ax.scatter(codes[chosen, 0], codes[chosen, 1], s=9, alpha=0.7, linewidths=0, color=_label_colour(label, order), label=str(label))
     if point is not None:
@@ -313,7 +317,10 @@ def latent_scatter_figure(
     ax.set_ylabel("z2")
     if title:
         ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, markerscale=1.5, loc="best")
+    if len(classes) <= LEGEND_INSIDE_MAX_CLASSES:
+        ax.legend(fontsize=8, markerscale=1.5, loc="best")
+    else:  # a tall legend inside would hide codes wherever it goes: put it beside the axes
+        ax.legend(fontsize=8, markerscale=1.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig

@@ -160,6 +160,17 @@ def test_latent_scatter_colours_by_label_and_marks_a_point():
     assert len(two.axes) == 2 and two.axes[1].images
 
 
+def test_latent_scatter_puts_a_long_legend_beside_the_codes_and_a_short_one_inside():
+    codes = np.random.default_rng(2).normal(size=(100, 2))
+    for labels, inside in ((np.repeat([1, 5, 6, 7], 25), True), (np.tile(np.arange(10), 10), False)):
+        fig = plotting.latent_scatter_figure(codes, labels, point=(0.0, 0.0))
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        legend_box, axes_box = ax.get_legend().get_window_extent(), ax.get_window_extent()
+        assert (legend_box.x0 < axes_box.x1) == inside, f"{len(np.unique(labels))} labels: legend inside is {not inside}"
+        assert legend_box.x1 <= fig.bbox.x1 + 1, "the legend must fit in the figure"
+
+
 def test_latent_grid_figure_places_the_mosaic_at_the_codes():
     images = np.random.default_rng(3).random((3, 4, 5, 5))
     fig = plotting.latent_grid_figure(images, z1_values=[0, 1, 2, 3], z2_values=[2, 1, 0])
