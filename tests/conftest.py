@@ -1,17 +1,11 @@
 """Shared fixtures: the data sets (never skipped when COURSE_DATA_DIR is set or under CI), a private
-weight cache, and switches for quick mode. Also puts tools/ on sys.path, once for every test."""
+weight cache, and switches for quick mode."""
 
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
-
-# tools/ holds maintainer scripts, not an installed package; tests import them as top-level modules
-# (launch_links, exercises, execute_notebook, build_site), the way the scripts import each other.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 from course_utils import data
 

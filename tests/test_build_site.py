@@ -3,13 +3,16 @@ picture of that notebook's own explorer, and a notebook whose explorer has no pi
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
-import build_site  # tools/build_site.py (tests/conftest.py puts tools/ on sys.path)
 import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import build_site  # noqa: E402  (tools/build_site.py)
 
 NOTEBOOKS = sorted(p for folder in ("notebooks", "exercises", "solutions") for p in (ROOT / folder).glob("*.ipynb"))
 

@@ -1,13 +1,16 @@
 """tools/execute_notebook.py: refuses a non-inline MPLBACKEND, saves a clean run, keeps no progress leftovers."""
 
 import copy
+import importlib.util
 from pathlib import Path
 
-import execute_notebook  # tools/execute_notebook.py (tests/conftest.py puts tools/ on sys.path)
 import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("execute_notebook", ROOT / "tools" / "execute_notebook.py")
+execute_notebook = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(execute_notebook)
 
 TRAINING = """\
 import numpy as np

@@ -22,11 +22,12 @@ import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from wrong_submissions import WRONG_SUBMISSIONS  # noqa: E402
 
-import exercises as exercise_tools  # noqa: E402  (tools/exercises.py; tests/conftest.py puts tools/ on sys.path)
+import exercises as exercise_tools  # noqa: E402  (tools/exercises.py)
 
 EXERCISES = sorted(p.stem for p in (ROOT / "solutions").glob("ex*.ipynb"))
 STUDENTS = ("solution", "blank", "wrong")

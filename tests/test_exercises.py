@@ -5,15 +5,17 @@ cell, and course_utils (what students import) holds no exercise tooling."""
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-import exercises as tools  # tools/exercises.py (tests/conftest.py puts tools/ on sys.path)
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+
+import exercises as tools  # noqa: E402  (tools/exercises.py)
 
 SOLUTIONS = sorted((ROOT / "solutions").glob("ex*.ipynb"))
 

@@ -1,19 +1,20 @@
 """tools/launch_links.py: every notebook links to its own path on Colab and Binder, and installs the course
 package on Colab only; the links come from the one repository URL in pyproject.toml."""
 
+import importlib.util
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import launch_links  # tools/launch_links.py (tests/conftest.py puts tools/ on sys.path)
 import nbformat
 import pytest
 
-import exercises as exercises_tool  # tools/exercises.py
-
 ROOT = Path(__file__).resolve().parents[1]
 TOOL = ROOT / "tools" / "launch_links.py"
+_spec = importlib.util.spec_from_file_location("launch_links", TOOL)
+launch_links = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(launch_links)
 NOTEBOOKS = launch_links.default_paths(ROOT)
 
 
@@ -120,6 +121,9 @@ def test_the_command_line_check_fails_on_a_stale_copy(tmp_path):
 
 def test_an_exercise_released_from_an_updated_solution_is_up_to_date(tmp_path):
     """nbgrader copies the solution's launch cell (it links to both notebooks), so a release needs no second pass."""
+    exercises_spec = importlib.util.spec_from_file_location("exercises_tool", ROOT / "tools" / "exercises.py")
+    exercises_tool = importlib.util.module_from_spec(exercises_spec)
+    exercises_spec.loader.exec_module(exercises_tool)
     root = _copy_course(tmp_path)
     solution = next((root / "solutions").glob("*.ipynb"))
     launch_links.process([solution], root, check=False)

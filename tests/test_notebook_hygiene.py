@@ -1,10 +1,10 @@
 """What nbval cannot see: committed notebooks must come from one clean, full run on a fresh kernel,
 hold no machine paths, warnings or errors, stay small, and be listed in the README."""
 
+import importlib.util
 import re
 from pathlib import Path
 
-import launch_links  # tools/launch_links.py (tests/conftest.py puts tools/ on sys.path)
 import nbformat
 import pytest
 
@@ -15,8 +15,15 @@ MACHINE_PATH = re.compile(r"(/work/|/tmp/|/home/|/root/|/Users/|C:\\\\)")
 MAX_BYTES = 1_000_000
 
 
-# The Colab-only install lines that tools/launch_links.py writes: the one install a notebook may hold.
-COLAB_SNIPPET = launch_links.colab_snippet()
+def _colab_snippet() -> str:
+    """The Colab-only install lines that tools/launch_links.py writes: the one install a notebook may hold."""
+    spec = importlib.util.spec_from_file_location("launch_links", ROOT / "tools" / "launch_links.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.colab_snippet()
+
+
+COLAB_SNIPPET = _colab_snippet()
 
 
 def _ids(paths):

@@ -8,17 +8,20 @@ slider whose callback is broken. Run only these tests with `python -m pytest -m 
 from __future__ import annotations
 
 import re
+import sys
 import time
 from pathlib import Path
 
 import nbformat
 import pytest
-from build_site import EXPLORER_PICTURES  # tools/build_site.py: the website shows these screenshots
 from lab_driver import PROMPT_DONE, JupyterLabServer, is_alive
 
-pytestmark = pytest.mark.browser
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+
+from build_site import EXPLORER_PICTURES  # noqa: E402  (tools/build_site.py: the website shows these screenshots)
+
+pytestmark = pytest.mark.browser
 
 LECTURES = sorted((ROOT / "notebooks").glob("*.ipynb"))
 # CSS selector of the images a slider of each explorer must change
