@@ -1,33 +1,20 @@
-"""The benchmarks run their notebooks and read the numbers from the kernel (benchmarks/notebook_runs.py), so a
+"""The benchmarks run their notebooks and read the numbers from the kernel (course_tools/benchmarks/notebook_runs.py), so a
 notebook is the one home of its training recipe. Here: the mechanism on a tiny notebook, and that every name a
 benchmark reads is one its notebook defines (the full runs themselves are too slow for the test suite)."""
 
 import argparse
 import ast
 import builtins
-import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from course_tools.benchmarks import lecture00_02, lecture01, lecture03, lecture04, notebook_runs
+from course_tools.benchmarks import solutions as exercises
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "benchmarks"))  # the scripts import notebook_runs as their neighbour
-
-
-def _benchmark(name: str):
-    """Import benchmarks/<name>.py under the name benchmark_<name> (benchmarks/ is a folder of scripts)."""
-    spec = importlib.util.spec_from_file_location(f"benchmark_{name}", ROOT / "benchmarks" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-notebook_runs, exercises, lecture01, lecture00_02, lecture03, lecture04 = (
-    _benchmark(n) for n in ("notebook_runs", "exercises", "lecture01", "lecture00_02", "lecture03", "lecture04")
-)
 
 
 def test_numbers_are_read_from_the_notebooks_kernel(tmp_path):

@@ -1,18 +1,16 @@
-"""The website's staging step (tools/build_site.py), without Sphinx: each interactive explorer is replaced by a
+"""The website's staging step (course_tools/build_site.py), without Sphinx: each interactive explorer is replaced by a
 picture of that notebook's own explorer, and a notebook whose explorer has no picture stops the build."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
 
-import build_site  # noqa: E402  (tools/build_site.py)
+from course_tools import build_site
 
 NOTEBOOKS = sorted(p for folder in ("notebooks", "exercises", "solutions") for p in (ROOT / folder).glob("*.ipynb"))
 

@@ -1,16 +1,14 @@
-"""tools/execute_notebook.py: refuses a non-inline MPLBACKEND, saves a clean run, keeps no progress leftovers."""
+"""course_tools/execute.py: refuses a non-inline MPLBACKEND, saves a clean run, keeps no progress leftovers."""
 
 import copy
-import importlib.util
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from course_tools import execute as execute_notebook
+
 ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("execute_notebook", ROOT / "tools" / "execute_notebook.py")
-execute_notebook = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(execute_notebook)
 
 TRAINING = """\
 import numpy as np

@@ -15,20 +15,15 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
+from wrong_submissions import WRONG_SUBMISSIONS
+
+from course_tools import release as exercise_tools
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
-sys.path.insert(0, str(ROOT / "tests"))
-
-from wrong_submissions import WRONG_SUBMISSIONS  # noqa: E402
-
-import exercises as exercise_tools  # noqa: E402  (tools/exercises.py)
-
 EXERCISES = sorted(p.stem for p in (ROOT / "solutions").glob("ex*.ipynb"))
 STUDENTS = ("solution", "blank", "wrong")
 
@@ -69,10 +64,11 @@ def _solution_answers(exercise: str) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """Run README's commands in a temporary folder that holds solutions/, tools/ and the students' notebooks."""
+    """Run README's commands in a temporary folder that holds solutions/, the nbgrader settings and the students' notebooks."""
     work = tmp_path_factory.mktemp("teaching")
     shutil.copytree(ROOT / "solutions", work / "solutions")
-    shutil.copytree(ROOT / "tools", work / "tools", ignore=shutil.ignore_patterns("__pycache__"))
+    (work / "course_tools").mkdir()
+    shutil.copy(ROOT / "course_tools" / "nbgrader_config.py", work / "course_tools")
     for exercise in EXERCISES:
         for student in STUDENTS:
             (work / "collected" / student / exercise).mkdir(parents=True)
@@ -117,7 +113,7 @@ def test_the_release_is_the_committed_exercises(graded):
     for exercise in EXERCISES:
         shutil.copy(released / exercise / f"{exercise}.ipynb", flat)
     problems = exercise_tools.differences(flat, ROOT / "exercises")
-    assert not problems, "\n".join(problems) + "\nrun `python tools/exercises.py release`"
+    assert not problems, "\n".join(problems) + "\nrun `python -m course_tools.release`"
 
 
 def _cells_with_hidden_tests() -> set[str]:

@@ -1,11 +1,10 @@
-"""The maintainer tooling of tools/exercises.py, without a kernel: the solutions are valid nbgrader source
+"""The maintainer tooling of course_tools/release.py, without a kernel: the solutions are valid nbgrader source
 notebooks, placeholder_problems tells a placeholder's failure from any other, differences compares cell for
 cell, and course_utils (what students import) holds no exercise tooling."""
 
 from __future__ import annotations
 
 import ast
-import sys
 from pathlib import Path
 
 import nbformat
@@ -13,9 +12,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
 
-import exercises as tools  # noqa: E402  (tools/exercises.py)
+from course_tools import release as tools
 
 SOLUTIONS = sorted((ROOT / "solutions").glob("ex*.ipynb"))
 

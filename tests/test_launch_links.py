@@ -1,7 +1,6 @@
-"""tools/launch_links.py: every notebook links to its own path on Colab and Binder, and installs the course
+"""course_tools/launch_links.py: every notebook links to its own path on Colab and Binder, and installs the course
 package on Colab only; the links come from the one repository URL in pyproject.toml."""
 
-import importlib.util
 import shutil
 import subprocess
 import sys
@@ -10,21 +9,19 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course_tools import launch_links, release
+
 ROOT = Path(__file__).resolve().parents[1]
-TOOL = ROOT / "tools" / "launch_links.py"
-_spec = importlib.util.spec_from_file_location("launch_links", TOOL)
-launch_links = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(launch_links)
 NOTEBOOKS = launch_links.default_paths(ROOT)
 
 
 def _run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(TOOL), *args], capture_output=True, text=True, cwd=ROOT)
+    return subprocess.run([sys.executable, "-m", "course_tools.launch_links", *args], capture_output=True, text=True, cwd=ROOT)
 
 
 def test_every_notebook_has_up_to_date_launch_links(capsys):
     status = launch_links.main(["--check"])
-    assert status == 0, f"run `python tools/launch_links.py`:\n{capsys.readouterr().out}"
+    assert status == 0, f"run `python -m course_tools.launch_links`:\n{capsys.readouterr().out}"
 
 
 def test_there_are_notebooks_to_check():
@@ -121,16 +118,13 @@ def test_the_command_line_check_fails_on_a_stale_copy(tmp_path):
 
 def test_an_exercise_released_from_an_updated_solution_is_up_to_date(tmp_path):
     """nbgrader copies the solution's launch cell (it links to both notebooks), so a release needs no second pass."""
-    exercises_spec = importlib.util.spec_from_file_location("exercises_tool", ROOT / "tools" / "exercises.py")
-    exercises_tool = importlib.util.module_from_spec(exercises_spec)
-    exercises_spec.loader.exec_module(exercises_tool)
     root = _copy_course(tmp_path)
     solution = next((root / "solutions").glob("*.ipynb"))
     launch_links.process([solution], root, check=False)
     single = tmp_path / "one_solution"
     single.mkdir()
     shutil.copy(solution, single / solution.name)
-    (released,) = exercises_tool.release(single, tmp_path / "released")
+    (released,) = release.release(single, tmp_path / "released")
     exercise = nbformat.read(released, as_version=4)
     assert not launch_links.update_notebook(exercise, f"exercises/{solution.name}"), "the released copy needs no change"
     text = next(cell.source for cell in exercise.cells if "launch-links" in cell.metadata.get("tags", []))

@@ -1,12 +1,13 @@
 """What nbval cannot see: committed notebooks must come from one clean, full run on a fresh kernel,
 hold no machine paths, warnings or errors, stay small, and be listed in the README."""
 
-import importlib.util
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
+
+from course_tools import launch_links
 
 ROOT = Path(__file__).resolve().parents[1]
 EXECUTED = sorted([*ROOT.glob("notebooks/*.ipynb"), *ROOT.glob("solutions/*.ipynb")])
@@ -16,11 +17,8 @@ MAX_BYTES = 1_000_000
 
 
 def _colab_snippet() -> str:
-    """The Colab-only install lines that tools/launch_links.py writes: the one install a notebook may hold."""
-    spec = importlib.util.spec_from_file_location("launch_links", ROOT / "tools" / "launch_links.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.colab_snippet()
+    """The Colab-only install lines that course_tools/launch_links.py writes: the one install a notebook may hold."""
+    return launch_links.colab_snippet()
 
 
 COLAB_SNIPPET = _colab_snippet()

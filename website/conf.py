@@ -1,4 +1,4 @@
-"""Sphinx configuration of the course website, built by `python tools/build_site.py` (see that file).
+"""Sphinx configuration of the course website, built by `python -m course_tools.build_site` (see that module).
 
 Sphinx + MyST-NB + sphinx-book-theme: pure Python, every theme file, font and script is served from the
 built site itself (MathJax too, from the sphinx-mathjax-offline package), and nothing is executed.
@@ -8,22 +8,9 @@ from __future__ import annotations
 
 import importlib.util
 import shutil
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def _load_tool(name: str):
-    """Import ``tools/<name>.py`` by its path: tools/ is maintainer scripts, not an installed package."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses and the like look their module up by name
-    spec.loader.exec_module(module)
-    return module
-
-
-launch_links = _load_tool("launch_links")
+from course_tools import launch_links
 
 REPOSITORY = launch_links.repository_url()
 

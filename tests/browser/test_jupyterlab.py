@@ -8,7 +8,6 @@ slider whose callback is broken. Run only these tests with `python -m pytest -m 
 from __future__ import annotations
 
 import re
-import sys
 import time
 from pathlib import Path
 
@@ -16,10 +15,9 @@ import nbformat
 import pytest
 from lab_driver import PROMPT_DONE, JupyterLabServer, is_alive
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tools"))
+from course_tools.build_site import EXPLORER_PICTURES  # the website shows these screenshots
 
-from build_site import EXPLORER_PICTURES  # noqa: E402  (tools/build_site.py: the website shows these screenshots)
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""The course website as a reader meets it: built once per session by `tools/build_site.py`, served on
+"""The course website as a reader meets it: built once per session by `python -m course_tools.build_site`, served on
 127.0.0.1 and opened page by page in headless Chromium, with every request to another host blocked.
 
 Each page must load without a console error, show every image and one search field, typeset every
@@ -61,9 +61,9 @@ def site(tmp_path_factory) -> Path:
     """The site built once for the session from the committed notebooks (a subprocess, as a reader runs it)."""
     out = tmp_path_factory.mktemp("site")
     result = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "build_site.py"), "--out", str(out)], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-m", "course_tools.build_site", "--out", str(out)], capture_output=True, text=True, cwd=ROOT
     )
-    assert result.returncode == 0, f"tools/build_site.py failed:\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == 0, f"course_tools.build_site failed:\n{result.stdout}\n{result.stderr}"
     return out / "html"
 
 

@@ -1,8 +1,8 @@
 """Give every notebook "Open in Colab" / "Launch Binder" links and a Colab-only install line.
 
-    python tools/launch_links.py            # update notebooks/, solutions/ and exercises/ in place
-    python tools/launch_links.py --check    # exit 1, naming each notebook that is out of date
-    python tools/launch_links.py --root DIR [PATHS ...]   # other notebooks; links use paths relative to DIR
+    python -m course_tools.launch_links            # update notebooks/, solutions/ and exercises/ in place
+    python -m course_tools.launch_links --check    # exit 1, naming each notebook that is out of date
+    python -m course_tools.launch_links --root DIR [PATHS ...]   # other notebooks; links use paths relative to DIR
 
 Everything is generated from ONE setting, the repository URL in pyproject.toml's [project.urls]
 ("Repository"), so a fork changes that one line and runs this script again. Each notebook gets
@@ -10,7 +10,7 @@ Everything is generated from ONE setting, the repository URL in pyproject.toml's
 * a markdown cell at the top (id and tag ``launch-links``) linking to that notebook's own path on
   Colab and Binder (Binder builds the repository's environment.yml); an exercise and its solution
   share one cell that links to both, so the exercise generator, which copies the solution's cells,
-  keeps it right (run this script, then `python tools/exercises.py release`);
+  keeps it right (run this script, then `python -m course_tools.release`);
 * at the top of its first code cell, an install of the course package that runs only on Colab, where
   ``google.colab`` is imported, and is a no-op everywhere else.
 
@@ -30,7 +30,8 @@ from urllib.parse import quote
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
+from course_tools.paths import PYPROJECT, ROOT
+
 FOLDERS = ("notebooks", "solutions", "exercises")
 PAIRED = ("exercises", "solutions")  # an exercise and its solution share one launch cell
 BRANCH = "main"
@@ -44,7 +45,7 @@ _SNIPPET = re.compile(
 )
 
 
-def repository_url(pyproject: Path = ROOT / "pyproject.toml") -> str:
+def repository_url(pyproject: Path = PYPROJECT) -> str:
     """Return the repository URL from pyproject.toml's [project.urls] Repository (a GitHub URL)."""
     urls = tomllib.loads(pyproject.read_text())["project"].get("urls", {})
     url = urls.get("Repository", "")
@@ -97,7 +98,7 @@ def launch_markdown(path: str, url: str | None = None, pair: bool | None = None)
 def colab_snippet(url: str | None = None) -> str:
     """Return the lines that start the first code cell: install the course package on Colab only."""
     url = url or repository_url()
-    package = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["name"]
+    package = tomllib.loads(PYPROJECT.read_text())["project"]["name"]
     # Plain Python, not %pip: the exercise generator and the tests parse the cells as Python.
     return (
         "import subprocess\nimport sys\n\n"
@@ -176,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = args.paths or default_paths(args.root)
     stale = process(paths, args.root, args.check)
     for path in stale:
-        print(f"{path}: {'launch links out of date (run python tools/launch_links.py)' if args.check else 'updated'}")
+        print(f"{path}: {'launch links out of date (run python -m course_tools.launch_links)' if args.check else 'updated'}")
     return 1 if args.check and stale else 0
 
 

@@ -1,6 +1,6 @@
 """Build the course website from the committed notebooks, offline, executing nothing.
 
-    python tools/build_site.py            # writes build/site/html/ (open build/site/html/index.html)
+    python -m course_tools.build_site            # writes build/site/html/ (open build/site/html/index.html)
 
 The pages are staged in build/site/src/ with the repository's layout, then Sphinx (configuration in
 website/conf.py) turns them into HTML in build/site/html/:
@@ -23,10 +23,11 @@ import sys
 import time
 from pathlib import Path
 
-import launch_links  # tools/launch_links.py: this script's folder is on sys.path
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
+from course_tools import launch_links
+from course_tools.paths import ROOT
+
 OUT = ROOT / "build" / "site"
 README_END = "\n## Install, run, test"
 SECTIONS = (  # (folder, caption in the site's navigation)
@@ -84,7 +85,7 @@ def stage_notebook(notebook: nbformat.NotebookNode, name: str, depth: int = 1) -
                 picture = EXPLORER_PICTURES.get((name, function))
                 if picture is None:
                     raise ValueError(
-                        f"{name} calls {function}() but tools/build_site.py has no picture of it in EXPLORER_PICTURES; "
+                        f"{name} calls {function}() but course_tools/build_site.py has no picture of it in EXPLORER_PICTURES; "
                         "add one there and to EXPLORERS in tests/browser/test_jupyterlab.py, which takes it"
                     )
                 pictures.append(picture)

@@ -1,11 +1,11 @@
 """Benchmark for lecture 04: the deep convolutional autoencoder on Olivetti faces, and denoising.
 
-    python benchmarks/lecture04.py            # fresh, empty weight cache: every model is trained and timed
-    python benchmarks/lecture04.py --warm     # reuse COURSE_CACHE_DIR: models trained before are loaded
-    python benchmarks/lecture04.py --quick    # quick mode: checks in minutes that the script still works
+    python -m course_tools.benchmarks.lecture04            # fresh, empty weight cache: every model is trained and timed
+    python -m course_tools.benchmarks.lecture04 --warm     # reuse COURSE_CACHE_DIR: models trained before are loaded
+    python -m course_tools.benchmarks.lecture04 --quick    # quick mode: checks in minutes that the script still works
 
 Executes notebooks/04_olivetti_denoising.ipynb on a fresh kernel (full mode) and reads the numbers from its kernel
-(benchmarks/notebook_runs.py); the models and their training settings live in the notebook only.
+(course_tools/benchmarks/notebook_runs.py); the models and their training settings live in the notebook only.
 
 Prints: the epochs and wall time at which the training loss per face first reaches 0.53 (the source lecture's
 per-face loss, recomputed) and 0.46 (the value it prints), the final training and held-out-people losses and code
@@ -20,7 +20,9 @@ import platform
 import sys
 
 import numpy as np
-from notebook_runs import ROOT, run_one_notebook
+
+from course_tools.benchmarks.notebook_runs import run_one_notebook
+from course_tools.paths import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "04_olivetti_denoising.ipynb"
 SOURCE_LECTURE_LOSSES = (0.53, 0.46)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import json
 import os
 import platform
@@ -25,12 +24,7 @@ from typing import Any
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
-# tools/ is a folder of maintainer scripts, not a package: load the notebook executor by its path.
-_executor_spec = importlib.util.spec_from_file_location("execute_notebook", ROOT / "tools" / "execute_notebook.py")
-_executor = importlib.util.module_from_spec(_executor_spec)
-_executor_spec.loader.exec_module(_executor)
-run = _executor.run
+from course_tools.execute import run
 
 MARK = "BENCHMARK-JSON:"
 _PROBE = """\

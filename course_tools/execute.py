@@ -1,6 +1,6 @@
 """Execute notebooks top to bottom on a fresh kernel and save them with their outputs.
 
-    python tools/execute_notebook.py notebooks/01_dense_mnist_autoencoder.ipynb [more.ipynb ...]
+    python -m course_tools.execute notebooks/01_dense_mnist_autoencoder.ipynb [more.ipynb ...]
 
 Runs in whatever mode the environment says (leave COURSE_QUICK unset for the full run whose outputs
 are committed), from the notebook's own folder, without execution timestamps, and prints each
@@ -8,7 +8,7 @@ notebook's wall time for the README table. Refuses to run when MPLBACKEND names 
 Jupyter's inline one (e.g. Agg): the kernel would then store every figure as text, not as an image.
 The empty outputs that live training progress leaves behind (see course_utils.progress) are dropped.
 
-`run()` is also what the benchmarks use to execute a notebook without saving it (benchmarks/notebook_runs.py).
+`run()` is also what the benchmarks use to execute a notebook without saving it (course_tools/benchmarks/notebook_runs.py).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def backend_problem(environ: dict[str, str] | os._Environ = os.environ) -> str |
     return (
         f"MPLBACKEND={backend} is set: the kernel would draw with it and the saved notebook would hold each figure as "
         "text ('<Figure size ...>') instead of an image. Unset it for this command, e.g. "
-        "`env -u MPLBACKEND python tools/execute_notebook.py ...`."
+        "`env -u MPLBACKEND python -m course_tools.execute ...`."
     )
 
 

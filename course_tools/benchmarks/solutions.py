@@ -1,11 +1,11 @@
 """Benchmark for the exercises: the full-mode numbers of the five solution notebooks.
 
-    python benchmarks/exercises.py            # with a fresh, empty weight cache: every model is trained
-    python benchmarks/exercises.py --warm     # reuse COURSE_CACHE_DIR: reads the numbers of an earlier run
-    python benchmarks/exercises.py --quick    # quick mode: checks in minutes that the script still works
+    python -m course_tools.benchmarks.solutions            # with a fresh, empty weight cache: every model is trained
+    python -m course_tools.benchmarks.solutions --warm     # reuse COURSE_CACHE_DIR: reads the numbers of an earlier run
+    python -m course_tools.benchmarks.solutions --quick    # quick mode: checks in minutes that the script still works
 
 Needs the data (COURSE_DATA_DIR or a download). Each solution notebook is executed top to bottom on a fresh
-kernel and then asked for the numbers it computed (benchmarks/notebook_runs.py), so the table below is exactly
+kernel and then asked for the numbers it computed (course_tools/benchmarks/notebook_runs.py), so the table below is exactly
 what the notebooks show. It prints the test MSE per model and transformation (ex1, with the longer, slower run
 on shuffled images), the number generator's autoencoder error, the digit classifier's test accuracy and the share
 of generated digits it recognises (ex2), the denoising MSEs (ex3), the pretraining accuracies (ex4: frozen,
@@ -18,7 +18,9 @@ import argparse
 import sys
 
 import numpy as np
-from notebook_runs import ROOT, add_arguments, benchmark_environment, read_from_kernel
+
+from course_tools.benchmarks.notebook_runs import add_arguments, benchmark_environment, read_from_kernel
+from course_tools.paths import ROOT
 
 # What to read from each notebook's kernel once it has run (a JSON-able expression).
 PROBES = {

@@ -1,11 +1,11 @@
 """Benchmark for lectures 00 and 02: linear autoencoder vs PCA, batched latent-grid decoding, asymmetric autoencoder.
 
-    python benchmarks/lecture00_02.py            # fresh, empty weight cache: every model is trained and timed
-    python benchmarks/lecture00_02.py --warm     # reuse COURSE_CACHE_DIR: models trained before are loaded
-    python benchmarks/lecture00_02.py --quick    # quick mode: checks in minutes that the script still works
+    python -m course_tools.benchmarks.lecture00_02            # fresh, empty weight cache: every model is trained and timed
+    python -m course_tools.benchmarks.lecture00_02 --warm     # reuse COURSE_CACHE_DIR: models trained before are loaded
+    python -m course_tools.benchmarks.lecture00_02 --quick    # quick mode: checks in minutes that the script still works
 
 Executes notebooks/00_autoencoders_and_pca.ipynb and notebooks/02_latent_space_and_generation.ipynb on fresh
-kernels (full mode) and reads their numbers from the kernels (benchmarks/notebook_runs.py); the models and their
+kernels (full mode) and reads their numbers from the kernels (course_tools/benchmarks/notebook_runs.py); the models and their
 training settings live in the notebooks only. Goals:
 
 * lecture 00's linear autoencoder with a 16-number code: test MSE / PCA-16 test MSE <= 1.01;
@@ -19,7 +19,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from notebook_runs import ROOT, add_arguments, benchmark_environment, read_from_kernel
+from course_tools.benchmarks.notebook_runs import add_arguments, benchmark_environment, read_from_kernel
+from course_tools.paths import ROOT
 
 LECTURE00 = ROOT / "notebooks" / "00_autoencoders_and_pca.ipynb"
 LECTURE02 = ROOT / "notebooks" / "02_latent_space_and_generation.ipynb"

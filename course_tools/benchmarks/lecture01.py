@@ -1,11 +1,11 @@
 """Benchmark for lecture 01: the dense 500-300-2 autoencoder on the digits 1, 5 and 6, against PCA with 2 components.
 
-    python benchmarks/lecture01.py            # fresh, empty weight cache: the model is trained and timed
-    python benchmarks/lecture01.py --warm     # reuse COURSE_CACHE_DIR: a model trained before is loaded
-    python benchmarks/lecture01.py --quick    # quick mode: checks in minutes that the script still works
+    python -m course_tools.benchmarks.lecture01            # fresh, empty weight cache: the model is trained and timed
+    python -m course_tools.benchmarks.lecture01 --warm     # reuse COURSE_CACHE_DIR: a model trained before is loaded
+    python -m course_tools.benchmarks.lecture01 --quick    # quick mode: checks in minutes that the script still works
 
 Executes notebooks/01_dense_mnist_autoencoder.ipynb on a fresh kernel (full mode) and reads its numbers from the
-kernel (benchmarks/notebook_runs.py); the model and its training settings live in the notebook only, so this measures
+kernel (course_tools/benchmarks/notebook_runs.py); the model and its training settings live in the notebook only, so this measures
 exactly the notebook's run (its one random seed). Goal: test MSE <= 0.0255; the source lecture reports 0.0263.
 """
 
@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import sys
 
-from notebook_runs import ROOT, run_one_notebook
+from course_tools.benchmarks.notebook_runs import run_one_notebook
+from course_tools.paths import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "01_dense_mnist_autoencoder.ipynb"
 GOAL = 0.0255

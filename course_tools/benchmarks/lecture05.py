@@ -1,6 +1,6 @@
 """Benchmark for lecture 05: variational autoencoders on binarised MNIST, one recipe per call.
 
-    nice -n 10 python benchmarks/lecture05.py --latent 32 --epochs 30 --binarisation dynamic --schedule cosine
+    nice -n 10 python -m course_tools.benchmarks.lecture05 --latent 32 --epochs 30 --binarisation dynamic --schedule cosine
 
 Runs in full mode whatever COURSE_QUICK says and trains through ``fit_or_load`` (the notebook's weight cache), so a
 recipe the notebook uses with the same settings is trained once. Model: ``models.variational_autoencoder`` (MLP

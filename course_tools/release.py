@@ -1,7 +1,7 @@
 """Maintainer tooling for the exercises: release them with nbgrader and prove the release fails only where it should.
 
-    python tools/exercises.py release    # regenerate exercises/ from solutions/ with `nbgrader generate_assignment`
-    python tools/exercises.py check      # fail if exercises/ differs from what nbgrader releases now
+    python -m course_tools.release    # regenerate exercises/ from solutions/ with `nbgrader generate_assignment`
+    python -m course_tools.release --check      # fail if exercises/ differs from what nbgrader releases now
 
 ``solutions/`` are nbgrader source notebooks (one assignment per exercise, named like the notebook);
 ``exercises/`` is exactly nbgrader's release of them. What nbgrader does not do lives here too:
@@ -23,7 +23,8 @@ from pathlib import Path
 
 import nbformat
 
-ROOT = Path(__file__).resolve().parents[1]
+from course_tools.paths import EXERCISES, SOLUTIONS
+
 CONFIG = Path(__file__).with_name("nbgrader_config.py")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -165,11 +166,11 @@ def _used_names(source: str) -> set[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["release", "check"])
-    parser.add_argument("--solutions", type=Path, default=ROOT / "solutions")
-    parser.add_argument("--exercises", type=Path, default=ROOT / "exercises")
+    parser.add_argument("--check", action="store_true", help="change nothing; exit 1 if exercises/ is out of date")
+    parser.add_argument("--solutions", type=Path, default=SOLUTIONS)
+    parser.add_argument("--exercises", type=Path, default=EXERCISES)
     args = parser.parse_args(argv)
-    if args.command == "release":
+    if not args.check:
         for path in release(args.solutions, args.exercises):
             print(f"wrote {path}")
         return 0
@@ -179,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     for line in problems:
         print(line, file=sys.stderr)
     if problems:
-        print("exercises/ is out of date: run `python tools/exercises.py release`.", file=sys.stderr)
+        print("exercises/ is out of date: run `python -m course_tools.release`.", file=sys.stderr)
         return 1
     print("exercises/ is exactly nbgrader's release of solutions/.")
     return 0

@@ -1,12 +1,12 @@
 """Benchmark for lecture 03: convolutional autoencoders on Fashion-MNIST and anomaly detection.
 
-    python benchmarks/lecture03.py               # fresh, empty weight cache: every model is trained and timed
-    python benchmarks/lecture03.py --warm        # reuse COURSE_CACHE_DIR: models trained before are loaded
-    python benchmarks/lecture03.py --cpu-time    # also: wall and CPU seconds of one fresh epoch per model
-    python benchmarks/lecture03.py --quick       # quick mode: checks in minutes that the script still works
+    python -m course_tools.benchmarks.lecture03               # fresh, empty weight cache: every model is trained and timed
+    python -m course_tools.benchmarks.lecture03 --warm        # reuse COURSE_CACHE_DIR: models trained before are loaded
+    python -m course_tools.benchmarks.lecture03 --cpu-time    # also: wall and CPU seconds of one fresh epoch per model
+    python -m course_tools.benchmarks.lecture03 --quick       # quick mode: checks in minutes that the script still works
 
 Executes notebooks/03_convolutional_fashion_mnist.ipynb on a fresh kernel (full mode) and reads the numbers from
-its kernel (benchmarks/notebook_runs.py); the models and their training settings live in the notebook only.
+its kernel (course_tools/benchmarks/notebook_runs.py); the models and their training settings live in the notebook only.
 
 Prints, per model: weights, seconds per epoch (training plus the validation pass, as recorded when the model was
 trained; a model loaded from the cache is marked so) and test MSE, next to PCA-64; then the anomaly detector's AUC
@@ -20,7 +20,8 @@ import argparse
 import os
 import sys
 
-from notebook_runs import ROOT, add_arguments, benchmark_environment, read_from_kernel
+from course_tools.benchmarks.notebook_runs import add_arguments, benchmark_environment, read_from_kernel
+from course_tools.paths import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "03_convolutional_fashion_mnist.ipynb"
 # benchmark label -> (the notebook's model variable, its fit_or_load result)
