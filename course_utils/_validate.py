@@ -53,3 +53,17 @@ def check_int(name: str, value: object, minimum: int | None = None, maximum: int
     if not is_int(value) or (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise ValueError(f"{name} must be {_integers_allowed(minimum, maximum)}{why}, got {value!r}.")
     return int(value)
+
+
+def check_images(images: object, name: str = "images", ndims: tuple[int, ...] = (3, 4), floating: bool = False) -> np.ndarray:
+    """Return ``images`` as an array if it is a non-empty batch of numeric images with one of ``ndims`` dimensions
+    ((n, height, width) or (n, height, width, channels) by default); ``floating`` demands float pixels."""
+    array = np.asarray(images)
+    if array.ndim not in ndims or array.size == 0:
+        shapes = " or ".join(f"{d}-D" for d in ndims)
+        raise ValueError(f"{name} must be a non-empty batch of images ({shapes}: (n, height, width[, channels])), got shape {array.shape}.")
+    numeric = np.issubdtype(array.dtype, np.floating) or (np.issubdtype(array.dtype, np.integer) and not floating)
+    if not numeric or array.dtype == bool:
+        kind = "floating-point pixel values" if floating else "integers or floats"
+        raise ValueError(f"{name} must hold {kind}, got dtype {array.dtype}.")
+    return array

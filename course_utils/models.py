@@ -1,7 +1,7 @@
-"""Model builders. Each returns an uncompiled ``keras.Model`` whose ``encoder`` and ``decoder``
-are separate named sub-models, so a notebook can encode, decode and train them apart.
+"""Model builders that lectures 04 and 05 still share with tests and a benchmark (they move into their lectures).
 
-Layer names are fixed, so summaries and weight-cache keys do not change from run to run.
+Every other model lives in the lecture that teaches it, and later notebooks reuse it through
+``course_utils.lectures`` (generated from the lecture's cells marked ``#@save``).
 """
 
 from __future__ import annotations
@@ -13,14 +13,6 @@ import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
 from course_utils._validate import is_int
-
-_ACTIVATIONS = (None, "linear", "relu", "sigmoid", "tanh", "elu", "selu", "gelu", "softplus", "leaky_relu", "swish")
-
-
-def _check_activation(name: str, value: str | None) -> str | None:
-    if value not in _ACTIVATIONS:
-        raise ValueError(f"{name} must be one of {_ACTIVATIONS}, got {value!r}.")
-    return value
 
 
 def _check_units(name: str, values: Sequence[int]) -> tuple[int, ...]:
@@ -39,61 +31,13 @@ def _check_shape(name: str, shape: Sequence[int]) -> tuple[int, ...]:
     return shape
 
 
-def dense_autoencoder(
-    input_shape: Sequence[int] = (784,),
-    hidden_units: Sequence[int] = (500, 300),
-    code_size: int = 2,
-    activation: str | None = "relu",
-    code_activation: str | None = None,
-    output_activation: str | None = None,
-    decoder_hidden_units: Sequence[int] | None = None,
-) -> keras.Model:
-    """Return a fully connected autoencoder with sub-models ``encoder`` and ``decoder``.
-
-    The defaults build the dense MNIST model of lecture 01: 784 -> 500 -> 300 -> 2 -> 300 -> 500 -> 784,
-    ReLU hidden layers, a linear code and a linear output (1,087,586 parameters). The decoder mirrors
-    ``hidden_units`` unless ``decoder_hidden_units`` is given; ``hidden_units=()`` and ``activation=None``
-    give a purely linear autoencoder. Inputs with more than one dimension (e.g. ``(28, 28)``) are
-    flattened by the encoder and reshaped back by the decoder.
-    """
-    input_shape = _check_shape("input_shape", input_shape)
-    hidden_units = _check_units("hidden_units", hidden_units)
-    (code_size,) = _check_units("code_size", (code_size,))
-    decoder_units = hidden_units[::-1] if decoder_hidden_units is None else _check_units("decoder_hidden_units", decoder_hidden_units)
-    activation = _check_activation("activation", activation)
-    code_activation = _check_activation("code_activation", code_activation)
-    output_activation = _check_activation("output_activation", output_activation)
-    n_inputs = int(np.prod(input_shape))
-
-    inputs = keras.Input(shape=input_shape, name="image")
-    x = keras.layers.Flatten(name="flatten")(inputs) if len(input_shape) > 1 else inputs
-    for i, units in enumerate(hidden_units, start=1):
-        x = keras.layers.Dense(units, activation=activation, name=f"encoder_dense_{i}")(x)
-    code = keras.layers.Dense(code_size, activation=code_activation, name="code")(x)
-    encoder = keras.Model(inputs, code, name="encoder")
-
-    code_input = keras.Input(shape=(code_size,), name="code_input")
-    y = code_input
-    for i, units in enumerate(decoder_units, start=1):
-        y = keras.layers.Dense(units, activation=activation, name=f"decoder_dense_{i}")(y)
-    y = keras.layers.Dense(n_inputs, activation=output_activation, name="reconstruction")(y)
-    if len(input_shape) > 1:
-        y = keras.layers.Reshape(input_shape, name="unflatten")(y)
-    decoder = keras.Model(code_input, y, name="decoder")
-
-    return _stack(encoder, decoder, input_shape)
-
-
 def _stack(encoder: keras.Model, decoder: keras.Model, input_shape: Sequence[int]) -> keras.Model:
     """Return ``decoder(encoder(x))`` as one model named ``autoencoder``."""
     inputs = keras.Input(shape=tuple(input_shape), name="autoencoder_input")
     return keras.Model(inputs, decoder(encoder(inputs)), name="autoencoder")
 
 
-# --------------------------------------------------------------------------- convolutional autoencoders
-
-_UPSAMPLING_MODES = ("repeat", "transpose")
-_DOWNSAMPLING_MODES = ("pool", "stride")
+# --------------------------------------------------------------------------- the deep convolutional autoencoder (lecture 04)
 
 
 def _check_kernel_size(kernel_size: int) -> int:
@@ -101,204 +45,6 @@ def _check_kernel_size(kernel_size: int) -> int:
         raise ValueError(f"kernel_size must be a positive odd integer (e.g. 3), got {kernel_size!r}.")
     return int(kernel_size)
 
-
-def _pooled_sides(side: int, stages: int) -> list[int]:
-    """Return the side length before the first and after each 2x2 ``same`` max-pooling: 28 -> [28, 14, 7, 4]."""
-    sides = [side]
-    for _ in range(stages):
-        sides.append(-(-sides[-1] // 2))
-    return sides
-
-
-def _valid_stage(sides: Sequence[int], kernel_size: int) -> int | None:
-    """Return the decoder stage whose convolution uses ``valid`` padding so that upsampling ends at ``sides[0]``.
-
-    Each decoder stage convolves and then doubles the side. With ``same`` padding everywhere the side ends
-    at ``sides[-1] * 2**n``; when that overshoots, one ``valid`` convolution (which trims ``kernel_size - 1``
-    pixels) is placed in the latest stage that lands exactly on the input side: the source lecture's 16 -> 14 before
-    the last upsampling. Returns None when no trimming is needed.
-    """
-    stages, target = len(sides) - 1, sides[0]
-    if sides[-1] * 2**stages == target:
-        return None
-    side = sides[-1]
-    candidates = []
-    for stage in range(stages):
-        if (side - (kernel_size - 1)) * 2 ** (stages - stage) == target:
-            candidates.append(stage)
-        side *= 2
-    if not candidates:
-        raise ValueError(
-            f"input_shape side {target} cannot be restored by {stages} convolution + upsampling stages with "
-            f"kernel_size={kernel_size}; use upsampling='transpose', or a side such as {sides[-1] * 2**stages}."
-        )
-    return candidates[-1]
-
-
-def conv_autoencoder(
-    input_shape: Sequence[int] = (28, 28, 1),
-    filters: Sequence[int] = (16, 8, 4),
-    decoder_filters: Sequence[int] = (8, 8, 16),
-    kernel_size: int = 3,
-    activation: str | None = "relu",
-    output_activation: str | None = "sigmoid",
-    upsampling: str = "repeat",
-    code_size: int | None = None,
-    code_activation: str | None = None,
-    downsampling: str = "pool",
-) -> keras.Model:
-    """Return a convolutional autoencoder with sub-models ``encoder`` and ``decoder``.
-
-    The encoder repeats (Conv2D ``filters[i]`` -> 2x2 MaxPooling), or with ``downsampling="stride"`` one
-    stride-2 Conv2D per stage (half the side at a quarter of the cost); the decoder repeats one doubling stage
-    per entry of ``decoder_filters`` and ends with a Conv2D giving the input's channels. The defaults build
-    the Fashion-MNIST model of lecture 03 (28x28x1 -> 4x4x4 code in the layer ``bottleneck`` -> 28x28x1,
-    3,805 parameters). ``upsampling="repeat"`` doubles with Conv2D + UpSampling2D (one ``valid`` convolution
-    trims 16 -> 14), ``"transpose"`` with a stride-2 Conv2DTranspose that lands on the encoder's sizes.
-    ``code_size=n`` adds a Dense ``bottleneck`` of ``n`` values after the last pooling (and a Dense layer back).
-    """
-    input_shape = _check_shape("input_shape", input_shape)
-    if len(input_shape) != 3:
-        raise ValueError(f"input_shape must be (height, width, channels), got {input_shape!r}.")
-    filters = _check_units("filters", filters)
-    decoder_filters = _check_units("decoder_filters", decoder_filters)
-    if not filters or len(decoder_filters) != len(filters):
-        raise ValueError(
-            f"filters must be non-empty and decoder_filters must have one entry per encoder stage ({len(filters)}), "
-            f"got filters={filters!r} and decoder_filters={decoder_filters!r}."
-        )
-    kernel_size = _check_kernel_size(kernel_size)
-    activation = _check_activation("activation", activation)
-    output_activation = _check_activation("output_activation", output_activation)
-    code_activation = _check_activation("code_activation", code_activation)
-    if upsampling not in _UPSAMPLING_MODES:
-        raise ValueError(f"upsampling must be one of {_UPSAMPLING_MODES}, got {upsampling!r}.")
-    if downsampling not in _DOWNSAMPLING_MODES:
-        raise ValueError(f"downsampling must be one of {_DOWNSAMPLING_MODES}, got {downsampling!r}.")
-    if code_size is not None:
-        (code_size,) = _check_units("code_size", (code_size,))
-
-    height, width, channels = input_shape
-    heights, widths = _pooled_sides(height, len(filters)), _pooled_sides(width, len(filters))
-    pooled_shape = (heights[-1], widths[-1], filters[-1])
-
-    encoder, code_shape = _conv_encoder(input_shape, filters, kernel_size, activation, code_size, code_activation, downsampling)
-    decoder = _conv_decoder(
-        code_shape, pooled_shape, decoder_filters, kernel_size, activation, upsampling, heights, widths, channels, output_activation
-    )
-    return _stack(encoder, decoder, input_shape)
-
-
-def _conv_encoder(
-    input_shape: tuple[int, ...],
-    filters: tuple[int, ...],
-    kernel_size: int,
-    activation: str | None,
-    code_size: int | None,
-    code_activation: str | None,
-    downsampling: str,
-) -> tuple[keras.Model, tuple[int, ...]]:
-    """Return the encoder (Conv2D -> MaxPooling or stride-2 Conv2D stages, optionally Flatten -> Dense code)
-    and its code shape."""
-    inputs = keras.Input(shape=input_shape, name="image")
-    x = inputs
-    for i, n_filters in enumerate(filters, start=1):
-        last = i == len(filters) and code_size is None
-        if downsampling == "stride":
-            name = "bottleneck" if last else f"encoder_conv_{i}"
-            x = keras.layers.Conv2D(n_filters, kernel_size, strides=2, activation=activation, padding="same", name=name)(x)
-            continue
-        x = keras.layers.Conv2D(n_filters, kernel_size, activation=activation, padding="same", name=f"encoder_conv_{i}")(x)
-        x = keras.layers.MaxPooling2D(2, padding="same", name="bottleneck" if last else f"pool_{i}")(x)
-    if code_size is not None:
-        x = keras.layers.Flatten(name="flatten")(x)
-        x = keras.layers.Dense(code_size, activation=code_activation, name="bottleneck")(x)
-    return keras.Model(inputs, x, name="encoder"), tuple(x.shape[1:])
-
-
-def _conv_decoder(
-    code_shape: tuple[int, ...],
-    pooled_shape: tuple[int, int, int],
-    decoder_filters: tuple[int, ...],
-    kernel_size: int,
-    activation: str | None,
-    upsampling: str,
-    heights: list[int],
-    widths: list[int],
-    channels: int,
-    output_activation: str | None,
-) -> keras.Model:
-    """Return the decoder: (Dense -> Reshape when the code is flat) -> doubling stages -> output Conv2D."""
-    code_input = keras.Input(shape=code_shape, name="code_input")
-    y = code_input
-    if len(code_shape) == 1:
-        y = keras.layers.Dense(int(np.prod(pooled_shape)), activation=activation, name="decoder_dense")(y)
-        y = keras.layers.Reshape(pooled_shape, name="unflatten")(y)
-    if upsampling == "repeat":
-        valid_h, valid_w = _valid_stage(heights, kernel_size), _valid_stage(widths, kernel_size)
-        if valid_h != valid_w:
-            raise ValueError(f"input_shape {heights[0]}x{widths[0]} needs trimming at different stages; use upsampling='transpose'.")
-        for i, n_filters in enumerate(decoder_filters):
-            padding = "valid" if i == valid_h else "same"
-            y = keras.layers.Conv2D(n_filters, kernel_size, activation=activation, padding=padding, name=f"decoder_conv_{i + 1}")(y)
-            y = keras.layers.UpSampling2D(2, name=f"upsample_{i + 1}")(y)
-    else:
-        stages = len(decoder_filters)
-        for i, n_filters in enumerate(decoder_filters):
-            # 'same' stride-2 transposed convolution gives 2s - 1 + output_padding pixels (odd kernels)
-            target_h, target_w = heights[stages - 1 - i], widths[stages - 1 - i]
-            output_padding = (target_h - 2 * heights[stages - i] + 1, target_w - 2 * widths[stages - i] + 1)
-            y = keras.layers.Conv2DTranspose(
-                n_filters,
-                kernel_size,
-                strides=2,
-                padding="same",
-                output_padding=output_padding,
-                activation=activation,
-                name=f"decoder_deconv_{i + 1}",
-            )(y)
-    y = keras.layers.Conv2D(channels, kernel_size, activation=output_activation, padding="same", name="reconstruction")(y)
-    return keras.Model(code_input, y, name="decoder")
-
-
-def encoder_classifier(
-    encoder: keras.Model,
-    n_classes: int = 10,
-    hidden_units: Sequence[int] = (64,),
-    activation: str | None = "relu",
-    trainable_encoder: bool = False,
-) -> keras.Model:
-    """Return a classifier ``encoder -> head`` with sub-models ``encoder`` and ``head``.
-
-    The head is Dense ``hidden_units`` (``activation``) then a softmax over ``n_classes``. With
-    ``trainable_encoder=False`` the encoder is frozen (its ``trainable`` flag is switched off), so
-    training changes only the head: the way to reuse a pretrained encoder. Pass a freshly built,
-    trainable encoder for the same classifier trained from scratch.
-    """
-    if not isinstance(encoder, keras.Model):
-        raise ValueError(f"encoder must be a keras.Model (e.g. autoencoder.get_layer('encoder')), got {type(encoder).__name__}.")
-    (n_classes,) = _check_units("n_classes", (n_classes,))
-    if n_classes < 2:
-        raise ValueError(f"n_classes must be at least 2, got {n_classes}.")
-    hidden_units = _check_units("hidden_units", hidden_units)
-    activation = _check_activation("activation", activation)
-    if not isinstance(trainable_encoder, bool):
-        raise ValueError(f"trainable_encoder must be True or False, got {trainable_encoder!r}.")
-    encoder.trainable = trainable_encoder
-
-    code_shape = tuple(encoder.output_shape[1:])
-    code_input = keras.Input(shape=code_shape, name="code_input")
-    x = keras.layers.Flatten(name="flatten_code")(code_input) if len(code_shape) > 1 else code_input
-    for i, units in enumerate(hidden_units, start=1):
-        x = keras.layers.Dense(units, activation=activation, name=f"head_dense_{i}")(x)
-    outputs = keras.layers.Dense(n_classes, activation="softmax", name="class_probabilities")(x)
-    head = keras.Model(code_input, outputs, name="head")
-
-    inputs = keras.Input(shape=tuple(encoder.input_shape[1:]), name="classifier_input")
-    return keras.Model(inputs, head(encoder(inputs)), name="classifier")
-
-
-# --------------------------------------------------------------------------- the deep convolutional autoencoder (lecture 04)
 
 
 def _check_filters(name: str, values: Sequence[int]) -> tuple[int, ...]:
@@ -474,31 +220,3 @@ def variational_autoencoder(
     z = Sampling()([mean, log_var])
     logits = decoder([z, label] if label is not None else z)
     return keras.Model([image, label] if label is not None else image, logits, name="vae")
-
-
-# --------------------------------------------------------------------------- a digit classifier for the exercise checks
-
-
-def digit_classifier(seed: int = 0) -> keras.Model:
-    """Return a small (uncompiled) convolutional MNIST classifier: 28x28 images in, 10 softmax probabilities out.
-
-    Two 3x3 convolutions (16 and 32 filters, each followed by 2x2 max pooling) and a softmax layer, 12,810
-    weights. Its initial weights come from ``seed`` alone, so building it leaves the global random state alone.
-    """
-    from course_utils._validate import check_int
-
-    seed = check_int("seed", seed, 0)
-    init = keras.initializers.GlorotUniform
-    return keras.Sequential(
-        [
-            keras.Input(shape=(28, 28), name="image"),
-            keras.layers.Reshape((28, 28, 1), name="add_channel"),
-            keras.layers.Conv2D(16, 3, activation="relu", kernel_initializer=init(seed), name="conv_1"),
-            keras.layers.MaxPooling2D(2, name="pool_1"),
-            keras.layers.Conv2D(32, 3, activation="relu", kernel_initializer=init(seed + 1), name="conv_2"),
-            keras.layers.MaxPooling2D(2, name="pool_2"),
-            keras.layers.Flatten(name="flatten"),
-            keras.layers.Dense(10, activation="softmax", kernel_initializer=init(seed + 2), name="digit_probabilities"),
-        ],
-        name="digit_classifier",
-    )

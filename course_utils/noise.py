@@ -14,16 +14,11 @@ import keras
 import numpy as np
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
-from course_utils._validate import check_int, is_number
+from course_utils._validate import check_images, check_int, is_number
 
 
 def _check_images(images: np.ndarray) -> np.ndarray:
-    images = np.asarray(images)
-    if images.ndim not in (3, 4) or images.size == 0:
-        raise ValueError(f"images must have shape (n, height, width) or (n, height, width, channels), got {images.shape}.")
-    if not np.issubdtype(images.dtype, np.floating):
-        raise ValueError(f"images must hold floating-point pixel values in [0, 1], got dtype {images.dtype}.")
-    return images
+    return check_images(images, floating=True)
 
 
 def _check_sigma(sigma: float) -> float:

@@ -6,17 +6,15 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from course_utils._validate import is_number
+
 MISSING = "–"
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float, np.number)) and not isinstance(value, (bool, np.bool_))
 
 
 def _cell(value: object, fmt: str | None) -> str:
     if value is None:
         return MISSING
-    if _is_number(value):
+    if is_number(value):
         if fmt is not None:
             return fmt.format(value)
         if isinstance(value, (int, np.integer)):
@@ -51,7 +49,7 @@ def markdown_table(
         except (ValueError, IndexError, KeyError, AttributeError) as error:
             raise ValueError(f"formats[{header!r}] must format one number, e.g. '{{:.4f}}', got {fmt!r}.") from error
     columns = [[row[j] for row in rows] for j in range(len(headers))]
-    right = [bool(rows) and all(v is None or _is_number(v) for v in column) for column in columns]
+    right = [bool(rows) and all(v is None or is_number(v) for v in column) for column in columns]
     lines = ["| " + " | ".join(headers) + " |", "| " + " | ".join("---:" if r else "---" for r in right) + " |"]
     for row in rows:
         lines.append("| " + " | ".join(_cell(value, formats.get(h)) for h, value in zip(headers, row, strict=True)) + " |")

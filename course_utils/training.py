@@ -1,4 +1,4 @@
-"""Train once, reuse everywhere: a weight cache for ``model.fit``.
+"""Train once, reuse everywhere: a weight cache for ``model.fit``, and models saved for later lectures.
 
 :func:`fit_or_load` trains a compiled model and stores its weights and history under a cache folder,
 or loads them when an entry for the same architecture, initial weights, compile settings, data and
@@ -9,6 +9,9 @@ Callbacks do not run on a cache hit. A callback that records something worth kee
 :class:`course_utils.callbacks.ReconstructionSnapshots`) can offer ``get_cache_state()`` (a dict of
 name -> array) and ``set_cache_state(state)``: its state is then stored next to the weights and
 restored on a hit.
+
+:func:`save_model` and :func:`load_model` keep whole trained models under a name (``lecture01_autoencoder``) in
+the same folder, so a lecture that continues an earlier one loads its model in one line.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import re
 import time
 import uuid
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -237,6 +241,12 @@ def _load_entry(
         return None
 
 
+def _check_name(name: object) -> str:
+    if not isinstance(name, str) or not _NAME_PATTERN.match(name):
+        raise ValueError(f"name must be 1-80 letters, digits, '_', '.' or '-' (starting with a letter or digit), got {name!r}.")
+    return name
+
+
 def fit_or_load(model: keras.Model, name: str, x: Any, y: Any = None, *, progress: bool = True, **fit_kwargs: Any) -> FitResult:
     """Train ``model`` with ``model.fit(x, y, **fit_kwargs)`` and cache the result, or load a cached result.
 
@@ -247,8 +257,7 @@ def fit_or_load(model: keras.Model, name: str, x: Any, y: Any = None, *, progres
     is False or ``verbose`` asks for Keras' own progress bar. Neither enters the cache key. Returns a
     :class:`FitResult` with the per-epoch history.
     """
-    if not isinstance(name, str) or not _NAME_PATTERN.match(name):
-        raise ValueError(f"name must be 1-80 letters, digits, '_', '.' or '-' (starting with a letter or digit), got {name!r}.")
+    _check_name(name)
     key = cache_key(model, x, y, **fit_kwargs)
     weights_path, record_path = _entry_paths(name, key)
     stateful = _stateful_callbacks(fit_kwargs)
@@ -274,3 +283,40 @@ def fit_or_load(model: keras.Model, name: str, x: Any, y: Any = None, *, progres
     # The record is written last: an entry counts only once both files exist.
     _atomic_write(record_path, lambda tmp: tmp.write_text(json.dumps(record)))
     return FitResult(history, False, weights_path, seconds)
+
+
+# --------------------------------------------------------------------------- models saved for later lectures
+
+
+def saved_model_path(name: str) -> Path:
+    """Return the file :func:`save_model` writes for ``name`` in the current mode (quick and full mode keep apart)."""
+    return cache_dir() / "models" / ("quick" if is_quick() else "full") / f"{_check_name(name)}.keras"
+
+
+def save_model(model: keras.Model, name: str) -> Path:
+    """Save ``model`` (layers and weights) under ``name`` for later lectures, replacing an earlier one; return the file."""
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}.")
+    path = saved_model_path(name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _atomic_write(path, lambda tmp: model.save(tmp))
+    return path
+
+
+def load_model(name: str, otherwise: Callable[[], keras.Model] | None = None) -> keras.Model:
+    """Return the model saved as ``name`` (uncompiled). Without one, train it with ``otherwise()``, save it, return it."""
+    path = saved_model_path(name)
+    if path.exists():
+        try:
+            return keras.saving.load_model(path, compile=False)
+        except Exception as error:  # a damaged file: zipfile, h5py and Keras each raise their own types
+            warnings.warn(f"Saved model {path.name} is unreadable ({type(error).__name__}: {error}); discarding it.", stacklevel=2)
+            path.unlink(missing_ok=True)
+    if otherwise is None:
+        raise FileNotFoundError(
+            f"No model saved as {name!r} in {path.parent}: run the lecture that saves it first, "
+            "or pass otherwise=, a function that trains it."
+        )
+    model = otherwise()
+    save_model(model, name)
+    return model

@@ -12,19 +12,7 @@ import math
 
 import numpy as np
 
-from course_utils._validate import check_int, is_number
-
-
-def _check_images(images: np.ndarray) -> np.ndarray:
-    """Return ``images`` as an array after checking it is a batch of numeric 2-D images."""
-    array = np.asarray(images)
-    if array.ndim not in (3, 4) or min(array.shape[1:3], default=0) < 1:
-        raise ValueError(
-            f"images must be a batch shaped (n, height, width) or (n, height, width, channels), got shape {array.shape}."
-        )
-    if not (np.issubdtype(array.dtype, np.floating) or np.issubdtype(array.dtype, np.integer)) or array.dtype == bool:
-        raise ValueError(f"images must hold integers or floats, got dtype {array.dtype}.")
-    return array
+from course_utils._validate import check_images, check_int, is_number
 
 
 def pixel_permutation(height: int, width: int, seed: int) -> np.ndarray:
@@ -44,7 +32,7 @@ def permute_pixels(images: np.ndarray, seed: int, inverse: bool = False) -> np.n
     channels of a pixel move together. ``inverse=True`` applies the inverse permutation, so
     ``permute_pixels(permute_pixels(x, s), s, inverse=True)`` returns ``x`` exactly.
     """
-    array = _check_images(images)
+    array = check_images(images)
     if not isinstance(inverse, bool):
         raise ValueError(f"inverse must be True or False, got {inverse!r}.")
     n, height, width = array.shape[:3]
@@ -57,7 +45,7 @@ def permute_pixels(images: np.ndarray, seed: int, inverse: bool = False) -> np.n
 
 def flip(images: np.ndarray, axis: int = 1) -> np.ndarray:
     """Return ``images`` mirrored about their middle: ``axis=1`` swaps left and right, ``axis=0`` top and bottom."""
-    array = _check_images(images)
+    array = check_images(images)
     if isinstance(axis, bool) or axis not in (0, 1):
         raise ValueError(f"axis must be 0 (mirror top/bottom) or 1 (mirror left/right), got {axis!r}.")
     return np.flip(array, axis=1 + int(axis)).copy()
@@ -88,7 +76,7 @@ def rotate(images: np.ndarray, degrees: float) -> np.ndarray:
     the pixels that survive the crop are computed. Multiples of 90 degrees on square images give
     exactly ``np.rot90``.
     """
-    array = _check_images(images)
+    array = check_images(images)
     if not is_number(degrees):
         raise ValueError(f"degrees must be a finite number, got {degrees!r}.")
     height, width = array.shape[1:3]

@@ -15,7 +15,7 @@ import numpy as np
 from keras import ops
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
-from course_utils._validate import check_int, check_number, is_number
+from course_utils._validate import check_images, check_int, check_number, is_number
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -183,13 +183,6 @@ def _encoder_inputs(images: np.ndarray, condition: np.ndarray | None) -> list[np
     return images if condition is None else [images, condition]
 
 
-def _check_images(images: object) -> np.ndarray:
-    images = np.asarray(images)
-    if images.ndim < 2 or len(images) == 0:
-        raise ValueError(f"images must be a non-empty batch of images (at least 2 dimensions), got shape {images.shape}.")
-    return images.astype(np.float32)
-
-
 def _check_condition(condition: object, n: int) -> np.ndarray | None:
     if condition is None:
         return None
@@ -203,7 +196,7 @@ def encode(
     encoder: keras.Model, images: np.ndarray, condition: np.ndarray | None = None, batch_size: int = 500
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the encoder's ``(mean, log_var)`` for ``images`` as two NumPy arrays of shape ``(n, latent_dim)``."""
-    images = _check_images(images)
+    images = check_images(images, ndims=(2, 3, 4)).astype(np.float32)
     condition = _check_condition(condition, len(images))
     mean, log_var = encoder.predict(_encoder_inputs(images, condition), batch_size=check_int("batch_size", batch_size, 1), verbose=0)
     return np.asarray(mean, dtype=np.float64), np.asarray(log_var, dtype=np.float64)
@@ -231,7 +224,7 @@ def elbo_terms(
     The reconstruction term uses one code drawn per image (seeded); the KL term is exact. ``decoder`` must return
     logits; ``condition`` (e.g. one-hot labels) is passed to both networks of a conditional VAE.
     """
-    images = _check_images(images)
+    images = check_images(images, ndims=(2, 3, 4)).astype(np.float32)
     condition = _check_condition(condition, len(images))
     batch_size = check_int("batch_size", batch_size, 1)
     rng = np.random.default_rng(check_int("seed", seed, 0))
@@ -260,7 +253,7 @@ def importance_weighted_nll(
     ``-log (1/k) sum_i p(x|z_i) p(z_i) / q(z_i|x)``. It never lies below the true NLL on average and approaches it
     as ``k`` grows; ``k = 1`` gives a one-sample -ELBO. ``batch_size`` images (times ``k`` codes) are decoded at once.
     """
-    images = _check_images(images)
+    images = check_images(images, ndims=(2, 3, 4)).astype(np.float32)
     condition = _check_condition(condition, len(images))
     k = check_int("k", k, 1)
     batch_size = check_int("batch_size", batch_size, 1)
@@ -300,7 +293,7 @@ def loss_mismatch(model: keras.Model, images: np.ndarray, condition: np.ndarray 
     The model is the full VAE (sub-models ``encoder`` and ``decoder``, the decoder giving logits); the comparison uses
     ``model.evaluate`` against :func:`elbo_terms`, so it allows for the noise of one sampled code per image.
     """
-    images = _check_images(images)
+    images = check_images(images, ndims=(2, 3, 4)).astype(np.float32)
     encoder, decoder = model.get_layer("encoder"), model.get_layer("decoder")
     terms = elbo_terms(encoder, decoder, images, condition, seed=seed)
     inputs = _encoder_inputs(images, _check_condition(condition, len(images)))

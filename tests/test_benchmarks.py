@@ -28,6 +28,17 @@ def test_numbers_are_read_from_the_notebooks_kernel(tmp_path):
     assert len(nbformat.read(path, as_version=4).cells) == 2  # the notebook file is not changed
 
 
+def test_a_lectures_summary_is_read_and_must_be_a_dict(tmp_path):
+    path = tmp_path / "lecture.ipynb"
+    cells = ["mse = 0.25", "summary = {'test MSE': mse, 'per digit': {'1': 0.5}}"]
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells]), path)
+    summary, _ = notebook_runs.read_summary(path)
+    assert summary == {"test MSE": 0.25, "per digit": {"1": 0.5}}
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("summary = 0.25")]), path)
+    with pytest.raises(RuntimeError, match="`summary` must be a dict"):
+        notebook_runs.read_summary(path)
+
+
 @pytest.mark.parametrize(("quick", "warm"), [(False, False), (True, True)])
 def test_benchmark_environment_sets_mode_and_cache_then_restores_them(monkeypatch, capsys, quick, warm):
     monkeypatch.setenv("COURSE_QUICK", "1")

@@ -1,15 +1,16 @@
 import numpy as np
 import pytest
+import tiny_models
 
 import course_utils
-from course_utils import callbacks, models
+from course_utils import callbacks
 
 X = np.random.default_rng(0).random((64, 12), dtype=np.float32)
 
 
 def _model():
     course_utils.seed_everything(0)
-    model = models.dense_autoencoder(input_shape=(12,), hidden_units=(8,), code_size=3)
+    model = tiny_models.dense_autoencoder(input_shape=(12,), hidden_units=(8,), code_size=3)
     model.compile(optimizer="adam", loss="mse")
     return model
 

@@ -2,16 +2,17 @@ import os
 
 import numpy as np
 import pytest
+import tiny_models
 
 import course_utils
-from course_utils import models, training
+from course_utils import training
 
 X = np.random.default_rng(0).random((64, 12), dtype=np.float32)
 
 
 def _model(seed: int = 0, code_size: int = 3):
     course_utils.seed_everything(seed)
-    model = models.dense_autoencoder(input_shape=(12,), hidden_units=(8,), code_size=code_size)
+    model = tiny_models.dense_autoencoder(input_shape=(12,), hidden_units=(8,), code_size=code_size)
     model.compile(optimizer="adam", loss="mse")
     return model
 
@@ -121,7 +122,7 @@ def test_bad_names_are_rejected(cache_dir, name):
 
 
 def test_uncompiled_model_is_rejected(cache_dir):
-    model = models.dense_autoencoder(input_shape=(12,), hidden_units=(8,), code_size=3)
+    model = tiny_models.dense_autoencoder(input_shape=(12,), hidden_units=(8,), code_size=3)
     with pytest.raises(ValueError, match="compiled"):
         training.fit_or_load(model, "tiny", X, X, epochs=1)
     assert not os.path.exists(cache_dir)

@@ -72,7 +72,7 @@ def test_rotation_there_and_back_restores_the_middle():
 @pytest.mark.parametrize(
     "call, message",
     [
-        (lambda: transforms.permute_pixels(np.zeros((28, 28)), 0), "images must be a batch"),
+        (lambda: transforms.permute_pixels(np.zeros((28, 28)), 0), "images must be a non-empty batch"),
         (lambda: transforms.permute_pixels(BATCH, -1), "seed"),
         (lambda: transforms.permute_pixels(BATCH, 1.5), "seed"),
         (lambda: transforms.permute_pixels(BATCH, 1, inverse="yes"), "inverse"),
@@ -80,7 +80,7 @@ def test_rotation_there_and_back_restores_the_middle():
         (lambda: transforms.flip(BATCH.astype(bool)), "dtype"),
         (lambda: transforms.rotate(BATCH, float("nan")), "degrees"),
         (lambda: transforms.rotate(BATCH, "90"), "degrees"),
-        (lambda: transforms.rotate(np.zeros((3, 784)), 10), "images must be a batch"),
+        (lambda: transforms.rotate(np.zeros((3, 784)), 10), "images must be a non-empty batch"),
     ],
 )
 def test_bad_arguments_are_explained(call, message):

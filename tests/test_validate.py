@@ -61,3 +61,18 @@ def test_number_errors_say_what_is_allowed(bounds, value, message):
 def test_numbers_inside_their_bounds_come_back_as_floats():
     assert check_number("x", np.int16(1), 0.0, 1.0) == 1.0 and isinstance(check_number("x", 1, 0.0), float)
     assert check_number("x", 0.5, 0.0, 1.0, low_open=True, high_open=True) == 0.5
+
+
+def test_check_images_names_the_argument_and_what_is_allowed():
+    from course_utils._validate import check_images
+
+    images = np.zeros((2, 4, 4), dtype=np.float32)
+    assert check_images(images) is not None and check_images(images[..., None]).shape == (2, 4, 4, 1)
+    with pytest.raises(ValueError, match=r"faces must be a non-empty batch of images \(3-D or 4-D.*got shape \(4, 4\)"):
+        check_images(images[0], name="faces")
+    with pytest.raises(ValueError, match="non-empty"):
+        check_images(np.zeros((0, 4, 4)))
+    with pytest.raises(ValueError, match="integers or floats, got dtype bool"):
+        check_images(images > 0)
+    with pytest.raises(ValueError, match="floating-point pixel values, got dtype uint8"):
+        check_images(images.astype(np.uint8), floating=True)

@@ -5,7 +5,7 @@ import keras
 import numpy as np
 import pytest
 
-from course_utils import models, variational
+from course_utils import models, recognition, variational
 
 
 @pytest.fixture(scope="module")
@@ -192,9 +192,8 @@ def test_kl_warm_up_needs_a_kl_layer(images):
 
 
 def test_digit_classifier_has_its_weights_and_read_digits_checks_its_input():
-    from course_utils import recognition
 
-    model = models.digit_classifier()
+    model = recognition.digit_classifier()
     assert model.count_params() == 12_810 and model.output_shape == (None, 10)
     with pytest.raises(ValueError, match="images must be a non-empty batch of 28x28"):
         recognition.read_digits(np.zeros((2, 8, 8)))

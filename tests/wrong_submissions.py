@@ -40,7 +40,7 @@ decoder = keras.Sequential([keras.Input(shape=(2,)), layers.Dense(300, activatio
         "answers": {
             "build_classifier": '''def build_classifier(variant):
     """Frozen, fine-tuned or from scratch -- but all on the one trained encoder."""
-    return models.encoder_classifier(encoder, trainable_encoder=(variant != "frozen"))''',
+    return encoder_classifier(encoder, trainable_encoder=(variant != "frozen"))''',
         },
         "failing_test": "check_classifiers",
         "feedback": "fine-tune a copy",

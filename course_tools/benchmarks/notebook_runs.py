@@ -1,7 +1,10 @@
 """What every benchmark here does: execute a notebook on a fresh kernel, then read the numbers it computed from
 that kernel. The notebook stays the one home of its training recipe; a benchmark only adds a last cell.
 
-    numbers, seconds = read_from_kernel(path, "{'auc': curve.auc}")
+    summary, seconds = read_summary(path)   # the dict `summary` that the lecture's last section builds and shows
+
+A lecture ends by collecting the numbers it reports in a dict named ``summary`` (name -> number, or name -> dict
+of numbers) and showing it to the student as a table; its benchmark reads that one name and nothing else.
 
 Each benchmark script takes the options of `add_arguments` and runs inside `benchmark_environment`: full mode
 (`--quick`: quick mode, to check in minutes that the script still works; its numbers mean nothing), the figures
@@ -53,6 +56,17 @@ def read_from_kernel(path: Path, expression: str, before: str = "", timeout: int
         raise RuntimeError(f"{path.name}: the added cell printed no result; its output:\n{text}")
     result = json.loads(text.split(MARK, 1)[1])
     return result["value"], seconds - result["probe_seconds"]
+
+
+SUMMARY = "summary"
+
+
+def read_summary(path: Path, timeout: int = 3600) -> tuple[dict[str, Any], float]:
+    """Execute notebook ``path`` on a fresh kernel; return its ``summary`` dict and the notebook's wall seconds."""
+    summary, seconds = read_from_kernel(path, SUMMARY, timeout=timeout)
+    if not isinstance(summary, dict):
+        raise RuntimeError(f"{path.name}: `{SUMMARY}` must be a dict of the numbers the lecture reports, got {type(summary).__name__}")
+    return summary, seconds
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

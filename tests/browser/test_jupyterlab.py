@@ -113,9 +113,9 @@ def test_explorer_redraws_when_a_slider_moves(lab, screenshot_dir, notebook, fun
 
 # A training short enough for CI that still lasts a few seconds: each epoch ends with a one-second pause.
 TRAINING_CELLS = [
-    "import time\n\nimport keras\nimport numpy as np\n\nimport course_utils\nfrom course_utils import models\n"
+    "import time\n\nimport keras\nimport numpy as np\n\nimport course_utils\n"
     "from course_utils.training import fit_or_load\n\nprint(course_utils.setup(seed=0))",
-    "model = models.dense_autoencoder(input_shape=(12,), hidden_units=(8,), code_size=3)\n"
+    "model = keras.Sequential([keras.Input((12,)), keras.layers.Dense(3), keras.layers.Dense(12)])\n"
     'model.compile(optimizer="adam", loss="mse")\n'
     "x = np.random.default_rng(0).random((256, 12), dtype=np.float32)\n"
     "pause = keras.callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: time.sleep(1))\n"
