@@ -1,4 +1,4 @@
-"""PCA baselines: how well a linear projection onto ``k`` principal components reconstructs images."""
+"""PCA baselines: how well a linear projection onto ``k`` principal components reconstructs images, or denoises them."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import numpy as np
 from sklearn.decomposition import PCA
 
 from course_utils._validate import check_int, is_int
+from course_utils.noise import psnr
 
 
 def _flat(name: str, images: np.ndarray) -> np.ndarray:
@@ -29,9 +30,33 @@ def fit_pca(x_train: np.ndarray, n_components: int, seed: int = 0) -> PCA:
 
 def pca_reconstruct(x_train: np.ndarray, x_test: np.ndarray, n_components: int) -> np.ndarray:
     """Return ``x_test`` projected onto the first ``n_components`` principal components of ``x_train`` and back."""
-    pca = fit_pca(x_train, n_components)
-    flat = _flat("x_test", x_test)
-    return pca.inverse_transform(pca.transform(flat)).reshape(np.shape(x_test)).astype(np.float32)
+    return PCAProjection(x_train, n_components).predict(x_test)
+
+
+class PCAProjection:
+    """PCA as an images-in, images-out model: ``predict`` projects images onto the first ``n_components`` principal
+    components of ``x_train`` and back, so PCA can stand beside Keras models wherever those are called with ``predict``."""
+
+    def __init__(self, x_train: np.ndarray, n_components: int) -> None:
+        self.pca = fit_pca(x_train, n_components)
+        self.n_components = self.pca.n_components_
+        self.image_shape = np.shape(x_train)[1:]
+
+    def __repr__(self) -> str:
+        return f"PCAProjection(n_components={self.n_components})"
+
+    def count_params(self) -> int:
+        """Return the numbers the projection stores: the mean image and one image per component."""
+        return int(self.pca.components_.size + self.pca.mean_.size)
+
+    def predict(self, images: np.ndarray, verbose: int = 0, batch_size: int | None = None) -> np.ndarray:
+        """Return ``images`` projected and reconstructed, as float32 of the same shape (``verbose``, ``batch_size``: ignored,
+        as Keras' ``predict`` takes them)."""
+        if np.shape(images)[1:] != self.image_shape:
+            raise ValueError(f"images must have the training images' shape {self.image_shape} after the batch axis, "
+                             f"got {np.shape(images)}.")
+        flat = _flat("images", images)
+        return self.pca.inverse_transform(self.pca.transform(flat)).reshape(np.shape(images)).astype(np.float32)
 
 
 def pca_reconstruction_error(x_train: np.ndarray, x_test: np.ndarray, n_components: int) -> float:
@@ -40,11 +65,16 @@ def pca_reconstruction_error(x_train: np.ndarray, x_test: np.ndarray, n_componen
     return float(np.mean((reconstruction - np.asarray(x_test, dtype=np.float32)) ** 2))
 
 
-def pca_error_curve(x_train: np.ndarray, x_test: np.ndarray, components: Sequence[int]) -> np.ndarray:
-    """Return the test MSE for each number of components in ``components``, fitting PCA only once."""
+def _check_component_list(components: Sequence[int]) -> list[int]:
     components = list(components)
     if not components or any(not is_int(k) or k < 1 for k in components):
         raise ValueError(f"components must be a non-empty sequence of positive integers, got {components!r}.")
+    return components
+
+
+def pca_error_curve(x_train: np.ndarray, x_test: np.ndarray, components: Sequence[int]) -> np.ndarray:
+    """Return the test MSE for each number of components in ``components``, fitting PCA only once."""
+    components = _check_component_list(components)
     pca = fit_pca(x_train, max(components))
     centred = _flat("x_test", x_test) - pca.mean_
     errors = []
@@ -53,3 +83,19 @@ def pca_error_curve(x_train: np.ndarray, x_test: np.ndarray, components: Sequenc
         residual = centred - (centred @ basis.T) @ basis
         errors.append(float(np.mean(residual**2)))
     return np.asarray(errors)
+
+
+def pca_denoising_psnr(x_fit: np.ndarray, clean: np.ndarray, noisy: np.ndarray, components: Sequence[int]) -> np.ndarray:
+    """Return, for each k in ``components``, the mean PSNR (dB) against ``clean`` of the ``noisy`` images projected onto
+    the first k principal components of the clean images ``x_fit``: PCA used as a linear denoiser, fitted only once."""
+    components = _check_component_list(components)
+    if np.shape(clean) != np.shape(noisy):
+        raise ValueError(f"clean {np.shape(clean)} and noisy {np.shape(noisy)} must be images of one shape.")
+    pca = fit_pca(x_fit, max(components))
+    centred = _flat("noisy", noisy) - pca.mean_
+    flat_clean = _flat("clean", clean)
+    scores = []
+    for k in components:
+        basis = pca.components_[:k]
+        scores.append(float(np.mean(psnr(flat_clean, pca.mean_ + (centred @ basis.T) @ basis))))
+    return np.asarray(scores)

@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
 from matplotlib.ticker import MaxNLocator
 
-from course_utils._validate import check_int
+from course_utils._validate import check_int, is_number
 
 if TYPE_CHECKING:
     import keras
@@ -142,16 +142,26 @@ def snapshots_figure(originals: np.ndarray, snapshots: Mapping[int, np.ndarray])
 # --------------------------------------------------------------------------- training curves
 
 
+def _check_references(references: Mapping[str, float] | None) -> dict[str, float]:
+    references = dict(references or {})
+    bad = {label: value for label, value in references.items() if not isinstance(label, str) or not is_number(value)}
+    if bad:
+        raise ValueError(f"references must map labels to finite numbers, got {bad!r}.")
+    return {label: float(value) for label, value in references.items()}
+
+
 def history_figure(
     history: Mapping[str, Sequence[float]] | object,
     metrics: Sequence[str] | None = None,
     ax: Axes | None = None,
     log_scale: bool = False,
     ylabel: str = "loss",
+    references: Mapping[str, float] | None = None,
 ) -> Figure:
     """Return a figure of training curves (loss and, when present, ``val_loss``) against the epoch.
 
     ``history`` is a ``keras.callbacks.History`` or its ``.history`` dict; ``ylabel`` names what the loss measures.
+    ``references`` maps a label to a value drawn as a dashed horizontal line (e.g. a baseline's loss).
     """
     logs = getattr(history, "history", history)
     if not isinstance(logs, Mapping) or not logs:
@@ -164,6 +174,8 @@ def history_figure(
     for metric in metrics:
         values = list(logs[metric])
         ax.plot(range(1, len(values) + 1), values, marker="o" if len(values) < 30 else None, ms=3, label=metric)
+    for i, (label, value) in enumerate(_check_references(references).items()):
+        ax.axhline(value, color="0.2", ls=("--", ":", "-.")[i % 3], lw=1.0, label=label)
     ax.set_xlabel("epoch")
     ax.set_ylabel(ylabel)
     if log_scale:
@@ -176,20 +188,26 @@ def history_panels(
     panels: Mapping[str, Sequence[str]],
     log_scale: Sequence[str] = (),
     panel_width: float = 4.2,
+    references: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Figure:
     """Return one panel of training curves per entry of ``panels`` (title -> metric names), side by side.
 
     For metrics on different scales, e.g. ``{"loss per sample": ["loss"], "code mean": ["code_mean"]}``;
     each title also labels its panel's y axis; panels whose titles are in ``log_scale`` get a logarithmic y axis.
+    ``references`` maps a panel title to ``{label: value}``, drawn there as dashed horizontal lines.
     """
     if not panels:
         raise ValueError("panels must map at least one panel title to the metrics it shows.")
     unknown = [title for title in log_scale if title not in panels]
     if unknown or isinstance(log_scale, str):
         raise ValueError(f"log_scale must name panel titles from {list(panels)}, got {log_scale!r}.")
+    references = dict(references or {})
+    unknown = [title for title in references if title not in panels]
+    if unknown:
+        raise ValueError(f"references must be keyed by panel titles from {list(panels)}, got {unknown!r}.")
     fig, axes = _new_figure(1, len(panels), width=panel_width * len(panels), height=3.2)
     for ax, (title, metrics) in zip(axes[0], panels.items(), strict=True):
-        history_figure(history, metrics=metrics, ax=ax, log_scale=title in log_scale, ylabel=title)
+        history_figure(history, metrics=metrics, ax=ax, log_scale=title in log_scale, ylabel=title, references=references.get(title))
         ax.set_title(title, fontsize=10)
     return fig
 
@@ -812,6 +830,29 @@ def roc_figure(
 # --------------------------------------------------------------------------- denoising: PSNR against noise level
 
 
+# Okabe and Ito's palette, which readers with any common colour-vision deficiency can tell apart; black is left out
+# so that it can mark a reference, and every curve also gets its own marker.
+COLOUR_BLIND_SAFE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00", "#56B4E9", "#F0E442")
+CURVE_MARKERS = "os^DvPX"
+
+
+def _curve_style(index: int, label: str, reference: str | None) -> dict:
+    """Return plot settings for curve number ``index``: grey and dashed for ``reference`` (e.g. the noisy input)."""
+    if label == reference:
+        return {"color": "0.45", "ls": "--", "marker": ".", "lw": 1.2}
+    return {"color": COLOUR_BLIND_SAFE[index % len(COLOUR_BLIND_SAFE)], "marker": CURVE_MARKERS[index % len(CURVE_MARKERS)], "lw": 1.6}
+
+
+def _runs(values: Sequence[float] | np.ndarray, n: int, where: str) -> np.ndarray:
+    """Return ``values`` as a (runs, n) array: one curve (n,) or one row per run (runs, n)."""
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim == 1:
+        array = array[None, :]
+    if array.ndim != 2 or array.shape[1] != n or len(array) == 0:
+        raise ValueError(f"{where} must hold one PSNR per sigma ({n}), or one such row per training run, got shape {np.shape(values)}.")
+    return array
+
+
 def psnr_curves_figure(
     sigmas: Sequence[float],
     panels: Mapping[str, Mapping[str, Sequence[float]]],
@@ -819,43 +860,75 @@ def psnr_curves_figure(
     xlabel: str = "noise level σ",
     ylabel: str = "PSNR (dB)",
     panel_width: float = 4.2,
+    relative_to: str | None = None,
+    reference: str | None = "noisy input",
+    ylim: tuple[float, float] | None = None,
 ) -> Figure:
     """Return one panel per entry of ``panels`` (title -> {curve label -> PSNR in dB at each of ``sigmas``}),
-    side by side with a shared y axis. ``marks`` maps a panel title to ``(x, label)``, drawn as a dotted line."""
+    side by side with a shared y axis. ``marks`` maps a panel title to ``(x, label)``, drawn as a dotted line.
+
+    A curve given as one row per training run (runs, sigmas) is drawn as its mean with a band from the lowest to the
+    highest run. ``relative_to`` names a curve: a second row of panels then shows every other curve minus that one, so
+    that differences of a fraction of a decibel stay visible. The ``reference`` curve is drawn grey and dashed;
+    ``ylim`` fixes the PSNR axis (curves beyond it run off the panel).
+    """
     sigmas = np.asarray(sigmas, dtype=np.float64)
     if sigmas.ndim != 1 or sigmas.size < 2:
         raise ValueError(f"sigmas must be a 1-D sequence of at least two noise levels, got shape {sigmas.shape}.")
     if not panels or any(not curves for curves in panels.values()):
         raise ValueError("panels must map at least one panel title to a non-empty {curve label: PSNR values} mapping.")
-    for title, curves in panels.items():
-        for label, values in curves.items():
-            if np.shape(values) != sigmas.shape:
-                raise ValueError(
-                    f"panels[{title!r}][{label!r}] must hold one PSNR per sigma ({sigmas.size}), got shape {np.shape(values)}."
-                )
+    runs = {
+        title: {label: _runs(values, sigmas.size, f"panels[{title!r}][{label!r}]") for label, values in curves.items()}
+        for title, curves in panels.items()
+    }
     marks = dict(marks or {})
     unknown = [title for title in marks if title not in panels]
     if unknown:
         raise ValueError(f"marks must name panel titles from {list(panels)}, got {unknown!r}.")
-    fig, axes = _new_figure(1, len(panels), width=panel_width * len(panels), height=3.6, sharey=True)
-    for ax, (title, curves) in zip(axes[0], panels.items(), strict=True):
+    missing = [title for title, curves in panels.items() if relative_to is not None and relative_to not in curves]
+    if missing:
+        raise ValueError(f"relative_to must name a curve of every panel, got {relative_to!r}, which {missing!r} lack.")
+    if ylim is not None and (len(ylim) != 2 or not all(np.isfinite(ylim)) or ylim[0] >= ylim[1]):
+        raise ValueError(f"ylim must be (low, high) with low < high, got {ylim!r}.")
+    nrows = 1 if relative_to is None else 2
+    fig, axes = _new_figure(nrows, len(panels), width=panel_width * len(panels), height=3.0 * nrows + 0.6, sharey="row", sharex=True)
+    labels = list(dict.fromkeys(label for curves in panels.values() for label in curves))
+    for column, (title, curves) in enumerate(runs.items()):
+        ax = axes[0, column]
         for label, values in curves.items():
-            ax.plot(sigmas, values, marker="o", ms=3, label=label)
-        if title in marks:
-            x, mark_label = marks[title]
-            ax.axvline(x, color="grey", ls=":", lw=1.2, label=mark_label)
-            ax.annotate(mark_label, xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3),
-                        textcoords="offset points", ha="left", va="top", fontsize=8, color="dimgrey")
+            style = _curve_style(labels.index(label), label, reference)
+            ax.plot(sigmas, values.mean(axis=0), ms=3.5, label=label, **style)
+            if len(values) > 1:
+                ax.fill_between(sigmas, values.min(axis=0), values.max(axis=0), color=style["color"], alpha=0.25, lw=0)
+            if relative_to is not None and label != relative_to:
+                difference = values - curves[relative_to].mean(axis=0)
+                lower = axes[1, column]
+                lower.plot(sigmas, difference.mean(axis=0), ms=3.5, **style)
+                if len(values) > 1:
+                    lower.fill_between(sigmas, difference.min(axis=0), difference.max(axis=0), color=style["color"], alpha=0.25, lw=0)
+        for row in range(nrows):
+            if title in marks:
+                x, mark_label = marks[title]
+                axes[row, column].axvline(x, color="grey", ls=":", lw=1.2, label=mark_label if row == 0 else None)
+                if row == 0:
+                    axes[row, column].annotate(mark_label, xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3),
+                                               textcoords="offset points", ha="left", va="top", fontsize=8, color="dimgrey")
+            axes[row, column].grid(alpha=0.3)
         ax.set_title(title, fontsize=10)
-        ax.set_xlabel(xlabel)
-        ax.grid(alpha=0.3)
+        axes[-1, column].set_xlabel(xlabel)
+        if relative_to is not None:
+            axes[1, column].axhline(0.0, color="black", lw=1.0)
     axes[0, 0].set_ylabel(ylabel)
+    if ylim is not None:
+        axes[0, 0].set_ylim(*ylim)
+    if relative_to is not None:
+        axes[1, 0].set_ylabel(f"dB above {relative_to}")
     # One legend for all panels, below them, so it hides no curve.
-    handles, labels = axes[0, 0].get_legend_handles_labels()
-    curve_labels = list(next(iter(panels.values())))
-    keep = [i for i, label in enumerate(labels) if label in curve_labels]
-    fig.legend([handles[i] for i in keep], [labels[i] for i in keep], loc="lower center", ncol=len(keep), fontsize=8, frameon=False)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    handles = {label: handle for ax in axes[0] for handle, label in zip(*ax.get_legend_handles_labels(), strict=True)}
+    keep = [label for label in labels if label in handles]
+    fig.legend([handles[label] for label in keep], keep, loc="lower center", ncol=min(len(keep), 4), fontsize=8, frameon=False)
+    legend_rows = -(-len(keep) // 4)
+    fig.tight_layout(rect=(0, 0.05 * legend_rows / nrows + 0.03, 1, 1))
     return fig
 
 

@@ -190,6 +190,11 @@ class DenoiseExplorer(widgets.VBox):
         self.psnr_label.value = f"PSNR against the original: noisy {noisy_db:.1f} dB, denoised {denoised_db:.1f} dB"
 
 
+def _takes(input_shape: tuple, image_shape: tuple) -> bool:
+    """Whether a model with ``input_shape`` (None: any size, as in a fully convolutional model) takes ``image_shape``."""
+    return len(input_shape) == len(image_shape) and all(d is None or d == n for d, n in zip(input_shape, image_shape, strict=True))
+
+
 def denoise_explorer(model: keras.Model, images: np.ndarray, max_sigma: float = 0.5) -> DenoiseExplorer:
     """Return an interactive panel: pick one of ``images`` and a noise level sigma; see the noisy copy and what the
     denoising ``model`` (images in, images out) makes of it, with the PSNR of both."""
@@ -197,7 +202,7 @@ def denoise_explorer(model: keras.Model, images: np.ndarray, max_sigma: float = 
     if images.ndim not in (3, 4) or len(images) == 0:
         raise ValueError(f"images must be a non-empty array of shape (n, height, width[, 1]), got {images.shape}.")
     input_shape = getattr(model, "input_shape", None)
-    if not isinstance(model, keras.Model) or input_shape is None or tuple(input_shape[1:]) != images.shape[1:]:
+    if not isinstance(model, keras.Model) or input_shape is None or not _takes(tuple(input_shape[1:]), images.shape[1:]):
         raise ValueError(f"model must be a Keras model taking images of shape {images.shape[1:]}, got input shape {input_shape}.")
     if not is_number(max_sigma) or not 0 < max_sigma <= 1:
         raise ValueError(f"max_sigma must be a number in (0, 1], got {max_sigma!r}.")

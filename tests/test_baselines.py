@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from course_utils import baselines
+from course_utils import baselines, noise
 
 
 def _low_rank_data(rank: int = 3, n: int = 400, dim: int = 20) -> np.ndarray:
@@ -39,3 +39,42 @@ def test_bad_curve_components():
     data = _low_rank_data()
     with pytest.raises(ValueError, match="components"):
         baselines.pca_error_curve(data, data, [])
+
+
+def test_pca_denoising_is_best_at_the_rank_of_the_clean_data():
+    clean = _low_rank_data(rank=4, n=300, dim=64)
+    noisy = clean + np.random.default_rng(1).normal(0.0, 0.5, clean.shape).astype(np.float32)
+    components = [1, 2, 4, 8, 16, 32]
+    scores = baselines.pca_denoising_psnr(clean[:200], clean[200:], noisy[200:], components)
+    assert scores.shape == (len(components),)
+    assert components[int(np.argmax(scores))] == 4
+    assert scores[2] > noise.psnr(clean[200:], noisy[200:]).mean() + 3  # projecting removes most of the noise
+    # the same number as projecting with a PCA fitted for that k alone
+    projected = baselines.pca_reconstruct(clean[:200], noisy[200:], 8)
+    assert scores[3] == pytest.approx(noise.psnr(clean[200:], projected).mean(), abs=1e-3)
+
+
+def test_pca_projection_is_a_model_with_predict():
+    images = _low_rank_data(rank=3, n=60, dim=16).reshape(60, 4, 4, 1)
+    projection = baselines.PCAProjection(images[:40], 3)
+    restored = projection.predict(images[40:], verbose=0)
+    assert restored.shape == (20, 4, 4, 1) and restored.dtype == np.float32
+    np.testing.assert_allclose(restored, images[40:], atol=1e-4)  # rank-3 data lies in the 3-D subspace
+    assert projection.count_params() == 3 * 16 + 16
+    assert "n_components=3" in repr(projection)
+    with pytest.raises(ValueError, match="shape"):
+        projection.predict(images[:, :2])
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda d: baselines.pca_denoising_psnr(d, d, d, []), "components"),
+        (lambda d: baselines.pca_denoising_psnr(d, d, d[:5], [2]), "clean .* noisy"),
+        (lambda d: baselines.pca_denoising_psnr(d, d, d, [0, 2]), "components"),
+        (lambda d: baselines.PCAProjection(d, 50), "n_components"),
+    ],
+)
+def test_pca_denoising_bad_arguments(call, message):
+    with pytest.raises(ValueError, match=message):
+        call(_low_rank_data())

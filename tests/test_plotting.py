@@ -462,6 +462,37 @@ def test_psnr_curves_one_panel_per_noise_kind_with_a_shared_axis():
     assert [text.get_text() for text in fig.legends[0].get_texts()] == ["noisy input", "denoiser"]
 
 
+def test_psnr_curves_of_several_runs_show_their_spread_and_a_row_relative_to_a_baseline():
+    sigmas = [0.1, 0.2, 0.3]
+    runs = [[24.0, 23.0, 22.0], [24.5, 23.5, 22.5], [25.0, 24.0, 23.0]]  # three training runs of one model
+    panels = {"ramp": {"noisy input": [20.0, 14.0, 11.0], "PCA": [23.0, 22.0, 21.0], "denoiser": runs}}
+    fig = plotting.psnr_curves_figure(sigmas, panels, relative_to="PCA", ylim=(18.0, 26.0))
+    top, bottom = fig.axes
+    denoiser = next(line for line in top.lines if line.get_label() == "denoiser")
+    np.testing.assert_allclose(denoiser.get_ydata(), np.mean(runs, axis=0))
+    assert len(top.collections) == 1  # one band, for the one curve with several runs
+    band = top.collections[0].get_paths()[0].vertices[:, 1]
+    assert band.min() == pytest.approx(22.0) and band.max() == pytest.approx(25.0)
+    # the lower row: each curve minus PCA (the baseline itself is left out), with a zero line
+    differences = [line.get_ydata() for line in bottom.lines if line.get_linestyle() != "-" or line.get_color() != "black"]
+    np.testing.assert_allclose(differences[-1], np.mean(runs, axis=0) - [23.0, 22.0, 21.0])
+    assert bottom.get_ylabel() == "dB above PCA" and top.get_ylim() == (18.0, 26.0)
+    colours = {line.get_label(): line.get_color() for line in top.lines}
+    assert len(set(colours.values())) == 3 and colours["noisy input"] not in plotting.COLOUR_BLIND_SAFE
+
+
+def test_history_references_are_drawn_as_labelled_lines():
+    history = {"loss": [3.0, 2.0, 1.0], "val_loss": [3.5, 3.2, 3.1]}
+    fig = plotting.history_panels(history, {"loss per face": ["loss", "val_loss"]}, references={"loss per face": {"PCA-16": 3.48}})
+    labels = [line.get_label() for line in fig.axes[0].lines]
+    assert labels == ["loss", "val_loss", "PCA-16"]
+    assert list(fig.axes[0].lines[-1].get_ydata()) == [3.48, 3.48]
+    with pytest.raises(ValueError, match="references"):
+        plotting.history_panels(history, {"loss": ["loss"]}, references={"code": {"x": 1.0}})
+    with pytest.raises(ValueError, match="references"):
+        plotting.history_figure(history, references={"PCA": "high"})
+
+
 @pytest.mark.parametrize(
     "call, message",
     [
@@ -469,6 +500,9 @@ def test_psnr_curves_one_panel_per_noise_kind_with_a_shared_axis():
         (lambda: plotting.psnr_curves_figure([0.1, 0.2], {"a": {"b": [1.0]}}), r"panels\['a'\]\['b'\]"),
         (lambda: plotting.psnr_curves_figure([0.1, 0.2], {}), "panels"),
         (lambda: plotting.psnr_curves_figure([0.1, 0.2], {"a": {"b": [1.0, 2.0]}}, marks={"c": (0.1, "x")}), "marks"),
+        (lambda: plotting.psnr_curves_figure([0.1, 0.2], {"a": {"b": [[1.0, 2.0, 3.0]]}}), r"panels\['a'\]\['b'\]"),
+        (lambda: plotting.psnr_curves_figure([0.1, 0.2], {"a": {"b": [1.0, 2.0]}}, relative_to="PCA"), "relative_to"),
+        (lambda: plotting.psnr_curves_figure([0.1, 0.2], {"a": {"b": [1.0, 2.0]}}, ylim=(3.0, 1.0)), "ylim"),
     ],
 )
 def test_psnr_bad_input_is_explained(call, message):

@@ -129,6 +129,14 @@ def test_denoise_explorer_shows_noise_that_grows_with_sigma():
     assert "PSNR" in explorer.psnr_label.value
 
 
+def test_denoise_explorer_takes_a_fully_convolutional_model_of_any_image_size():
+    images = np.full((2, 8, 8, 1), 0.5, dtype=np.float32)
+    explorer = widgets.denoise_explorer(_identity_model((None, None, 1)), images)
+    assert explorer.denoised.shape == (8, 8)
+    with pytest.raises(ValueError, match="model"):
+        widgets.denoise_explorer(_identity_model((None, None, 3)), images)  # one grey channel, not three
+
+
 def test_denoise_explorer_bad_arguments():
     with pytest.raises(ValueError, match="model"):
         widgets.denoise_explorer(_identity_model((4, 4, 1)), np.zeros((2, 8, 8, 1), dtype=np.float32))
