@@ -3,9 +3,10 @@
 import keras
 import numpy as np
 import pytest
+import tiny_models
 
 import course_utils
-from course_utils import losses, models
+from course_utils import losses
 
 
 def test_half_sum_squared_error_is_half_the_sum_per_sample():
@@ -20,7 +21,7 @@ def test_half_sum_squared_error_is_half_the_sum_per_sample():
 def test_keras_reports_the_loss_per_sample():
     """compile() averages the per-sample loss over the batch: the source lecture's "average loss per sample"."""
     course_utils.seed_everything(0)
-    model = models.deep_conv_autoencoder(input_shape=(8, 8, 1), encoder_filters=(4,), decoder_filters=(4,), code_size=16)
+    model = tiny_models.conv_autoencoder(side=8)
     model.compile(optimizer="adam", loss=losses.half_sum_squared_error)
     images = np.random.default_rng(2).uniform(size=(6, 8, 8, 1)).astype("float32")
     reported = model.evaluate(images, images, batch_size=6, verbose=0)
@@ -29,7 +30,7 @@ def test_keras_reports_the_loss_per_sample():
 
 
 def test_the_loss_survives_saving(tmp_path):
-    model = models.deep_conv_autoencoder(input_shape=(8, 8, 1), encoder_filters=(4,), decoder_filters=(4,), code_size=16)
+    model = tiny_models.conv_autoencoder(side=8)
     model.compile(optimizer="adam", loss=losses.half_sum_squared_error)
     images = np.zeros((2, 8, 8, 1), dtype="float32")
     model.fit(images, images, epochs=1, verbose=0)  # builds the optimizer, so its state is saved and restored
