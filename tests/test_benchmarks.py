@@ -78,7 +78,7 @@ def _read_by(code: str, expression: str) -> set[str]:
     bound |= {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
     bound |= {arg.arg for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.Lambda)) for arg in n.args.args}
     bound |= {(a.asname or a.name) for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
-    return loaded - bound - set(dir(builtins)) - {"globals", "denoiser_fits"}  # lecture04 falls back without denoiser_fits
+    return loaded - bound - set(dir(builtins))
 
 
 PROBES = [
