@@ -192,12 +192,13 @@ def facts_box(path: str, rows: dict[str, syllabus.Row], titles: dict[str, str], 
     before = ", ".join(f"[{titles[p]}](../{p})" for p in first) if first else "basic Python and NumPy, and what a neural network layer is"
     what = "What you do" if folder == "exercises" else "What it teaches"
     minutes = syllabus.minutes_text(row.minutes)
+    quick = ", and quick mode (`COURSE_QUICK=1`) gives a rough run in a minute or two" if float(row.minutes) >= 3 else ""
     return (
         "```{admonition} At a glance\n:class: tip page-facts\n"
         f"- **{what}:** {row.what}\n"
         f"- **Read first:** {before}\n"
-        f"- **Running time:** {minutes} on a 2-core laptop CPU in full mode, the first time; a rerun loads the trained "
-        "weights from the cache, and quick mode (`COURSE_QUICK=1`) takes a minute or two\n```"
+        f"- **Running time:** {minutes} on a 2-core laptop CPU the first time; a rerun loads the trained weights "
+        f"from the cache{quick}\n```"
     )
 
 
