@@ -263,12 +263,13 @@ def landing_page(readme: str, pages: dict[str, list[str]], instructor: bool = Fa
     intro = readme.split(LANDING_END, 1)[0].rstrip()
     if not instructor:  # the maintainers' paragraph on nbgrader's markers and hidden tests is not for students
         intro = re.sub(r"\n\*\*Instructors and maintainers\*\*.*?(?=\n\n|\Z)", "", intro, flags=re.S)
-    parts = [site_tables(intro, syllabus.readme_rows(readme), instructor), ""]
-    parts.append(
-        f"**Run it yourself:** [how to install the course and open it in JupyterLab]({RUN_PAGE}.md), where the exercises "
-        "go, and how instructors grade them. Every notebook page also has Colab and Binder buttons at its top.\n"
+    run = (
+        f"**Start here:** every notebook page has Colab and Binder buttons at its top, and [Run it yourself]({RUN_PAGE}.md) "
+        "says how to install the course on your own computer, open it in JupyterLab, do the exercises and grade them.\n"
     )
-    parts += ["```{toctree}", ":hidden:", ":caption: Start here", "", RUN_PAGE, "```", ""]
+    head, sections = intro.split("\n## ", 1) if "\n## " in intro else (intro, "")
+    parts = [site_tables(head.rstrip() + "\n\n" + run + ("\n## " + sections if sections else ""), syllabus.readme_rows(readme), instructor)]
+    parts += ["", "```{toctree}", ":hidden:", ":caption: Start here", "", RUN_PAGE, "```", ""]
     for folder, caption, _ in SECTIONS:
         if pages.get(folder):
             parts += ["```{toctree}", ":hidden:", f":caption: {caption}", "", *pages[folder], "```", ""]

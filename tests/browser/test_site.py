@@ -18,6 +18,7 @@ import contextlib
 import functools
 import http.server
 import re
+import resource
 import subprocess
 import sys
 import threading
@@ -89,15 +90,20 @@ class _QuietServer(http.server.ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+def _cpu_seconds_of_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def _build(out: Path, *options: str) -> SimpleNamespace:
-    """Build the site with the README's command into ``out``; return its html folder and how long the build took."""
-    start = time.perf_counter()
+    """Build the site with the README's command into ``out``; return its html folder and the build's wall and CPU time."""
+    start, cpu = time.perf_counter(), _cpu_seconds_of_children()
     result = subprocess.run(
         [sys.executable, "-m", "course_tools.build_site", "--out", str(out), *options], capture_output=True, text=True, cwd=ROOT
     )
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, _cpu_seconds_of_children() - cpu
     assert result.returncode == 0, f"course_tools.build_site {' '.join(options)} failed:\n{result.stdout}\n{result.stderr}"
-    return SimpleNamespace(html=out / "html", seconds=seconds)
+    return SimpleNamespace(html=out / "html", seconds=seconds, cpu=cpu)
 
 
 @contextlib.contextmanager
@@ -223,7 +229,8 @@ def test_the_public_site_publishes_no_answer_and_no_hidden_test(site):
 
 
 def test_the_public_build_is_quick(built):
-    assert built.seconds <= BUILD_SECONDS, f"the site took {built.seconds:.0f} s to build (at most {BUILD_SECONDS} s)"
+    """At most a minute on the 2-core machine: its CPU time, which other jobs on a shared machine do not inflate."""
+    assert built.cpu <= BUILD_SECONDS, f"the site took {built.cpu:.0f} s of CPU ({built.seconds:.0f} s wall) to build"
 
 
 @pytest.mark.parametrize("notebook", _notebooks(), ids=lambda p: p.name)
@@ -291,10 +298,11 @@ def _check_page(offline_context, site: Path, url: str, page: str) -> object:
     links = browser_page.eval_on_selector_all("a[href]", "(links) => links.map((a) => a.href)")
     _check_internal_links(site, url, page, links)
     assert not any(unquote(urlparse(link).path).endswith("genindex.html") for link in links), f"{page} links to an index page"
+    article_links = browser_page.eval_on_selector_all("article a[href]", "(links) => links.map((a) => a.href)")
+    if page.split("/")[0] in NOTEBOOK_FOLDERS or page == "index.html":
+        assert urljoin(url, RUN_PAGE) in article_links, f"{page} does not link to {RUN_PAGE}"
     if page.split("/")[0] in NOTEBOOK_FOLDERS:
         _check_launch_links(page, links)
-        article_links = browser_page.eval_on_selector_all("article a[href]", "(links) => links.map((a) => a.href)")
-        assert urljoin(url, RUN_PAGE) in article_links, f"{page} does not link to {RUN_PAGE}"
         code = browser_page.evaluate(_CODE_CELLS_JS)
         assert code["cells"] > 0 and code["buttons"] == code["cells"], f"{page}: code cells without a copy button: {code}"
         _check_markdown_tables(browser_page, page)
