@@ -338,8 +338,15 @@ def build(root: Path = ROOT, out: Path = OUT, jobs: str = "auto", instructor: bo
     if html.exists():
         shutil.rmtree(html)
     args = ["-b", "html", "-c", str(WEBSITE), "-d", str(out / "doctrees"), "-E", "-q", "-W", "--keep-going"]
-    os.environ["COURSE_SITE_INSTRUCTOR"] = "1" if instructor else "0"  # read by website/conf.py
-    status = build_main([*args, "-j", jobs, str(source), str(html)])
+    before = os.environ.get("COURSE_SITE_INSTRUCTOR")
+    os.environ["COURSE_SITE_INSTRUCTOR"] = "1" if instructor else "0"  # read by website/conf.py (the page titles)
+    try:
+        status = build_main([*args, "-j", jobs, str(source), str(html)])
+    finally:
+        if before is None:
+            os.environ.pop("COURSE_SITE_INSTRUCTOR")
+        else:
+            os.environ["COURSE_SITE_INSTRUCTOR"] = before
     if status != 0:
         raise RuntimeError(f"sphinx-build failed (exit status {status}); its messages are above")
     for path, relative in notebooks:  # the download button gives the notebook as committed, not the staged copy
