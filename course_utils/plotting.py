@@ -458,8 +458,8 @@ def embedding_figure(embedding: np.ndarray, labels: np.ndarray, title: str | Non
     ax = axes[0, 0]
     for order, label in enumerate(np.unique(labels)):
         chosen = labels == label
-        # Edge-less markers: thousands of outlined dots would double the PNG's size for no visible gain.
-        ax.scatter(*embedding[chosen].T, s=6, alpha=0.6, linewidths=0, color=_label_colour(label, order), label=str(label))
+        # Small edge-less markers: thousands of outlined or larger dots would swell the PNG for no visible gain.
+        ax.scatter(*embedding[chosen].T, s=4, alpha=0.6, linewidths=0, color=_label_colour(label, order), label=str(label))
     ax.set_xlabel("component 1")
     ax.set_ylabel("component 2")
     if three_d:
@@ -501,7 +501,7 @@ def embedding_views_figure(
     for ax, (first, second) in zip(axes[0], pairs, strict=True):
         for order, label in enumerate(np.unique(labels)):
             chosen = labels == label
-            ax.scatter(embedding[chosen, first], embedding[chosen, second], s=5, alpha=0.5, linewidths=0,
+            ax.scatter(embedding[chosen, first], embedding[chosen, second], s=3.5, alpha=0.5, linewidths=0,
                        color=_label_colour(label, order), label=str(label))
         ax.set_xlabel(f"component {first + 1}")
         ax.set_ylabel(f"component {second + 1}")
