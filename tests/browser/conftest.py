@@ -80,13 +80,6 @@ def pytest_addoption(parser):
     )
 
 
-def pytest_collection_modifyitems(session, config, items):
-    """Run the browser tests last: they are the slowest, and by then nbval has filled the weight cache."""
-    browser = [item for item in items if item.get_closest_marker("browser")]
-    if browser:
-        items[:] = [item for item in items if not item.get_closest_marker("browser")] + browser
-
-
 # ----- reports and screenshots
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
@@ -154,9 +147,9 @@ def lab_server(lab_full_mode, tmp_path_factory):
         weights = base / "weights"
         run_cache = os.environ.get("COURSE_CACHE_DIR", "").strip()
         if run_cache and Path(run_cache).is_dir():
-            # Start from a copy of the weights this test run has trained already (nbval executes the notebooks
-            # before the browser tests, see pytest_collection_modifyitems): the kernel loads them instead of
-            # training again, and the run's own cache is never written to.
+            # Start from a copy of whatever weights this test run has trained so far (nbval may be executing the
+            # notebooks in another worker): the kernel loads those instead of training again, trains the rest in
+            # quick mode, and the run's own cache is never written to.
             shutil.copytree(run_cache, weights)
         env = {"COURSE_QUICK": "1", "COURSE_CACHE_DIR": str(weights)}
     # COURSE_DATA_DIR and COURSE_OFFLINE pass through from the test run's environment.
