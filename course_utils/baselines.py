@@ -55,8 +55,7 @@ class PCAProjection:
         if np.shape(images)[1:] != self.image_shape:
             raise ValueError(f"images must have the training images' shape {self.image_shape} after the batch axis, "
                              f"got {np.shape(images)}.")
-        flat = _flat("images", images)
-        return self.pca.inverse_transform(self.pca.transform(flat)).reshape(np.shape(images)).astype(np.float32)
+        return project(self.pca, images, self.n_components)
 
 
 def pca_reconstruction_error(x_train: np.ndarray, x_test: np.ndarray, n_components: int) -> float:
@@ -72,17 +71,33 @@ def _check_component_list(components: Sequence[int]) -> list[int]:
     return components
 
 
+def _fitted(pca: PCA, n_components: int) -> int:
+    if not hasattr(pca, "components_"):
+        raise ValueError("pca must be a fitted scikit-learn PCA, e.g. from fit_pca(x_train, n_components).")
+    return check_int("n_components", n_components, 1, len(pca.components_), why=" (the components the PCA was fitted with)")
+
+
+def project(pca: PCA, images: np.ndarray, n_components: int) -> np.ndarray:
+    """Return ``images`` reconstructed from their first ``n_components`` coordinates of the fitted ``pca``
+    (same shape as ``images``), without refitting."""
+    k = _fitted(pca, n_components)
+    centred = _flat("images", images) - pca.mean_
+    basis = pca.components_[:k]
+    return ((centred @ basis.T) @ basis + pca.mean_).reshape(np.shape(images)).astype(np.float32)
+
+
+def projection_errors(pca: PCA, x_test: np.ndarray, components: Sequence[int]) -> np.ndarray:
+    """Return the test MSE per pixel of the fitted ``pca``'s reconstruction of ``x_test`` with each number of
+    components in ``components``."""
+    components = _check_component_list(components)
+    flat = _flat("x_test", x_test)
+    return np.asarray([float(np.mean((project(pca, flat, k) - flat) ** 2)) for k in components])
+
+
 def pca_error_curve(x_train: np.ndarray, x_test: np.ndarray, components: Sequence[int]) -> np.ndarray:
     """Return the test MSE for each number of components in ``components``, fitting PCA only once."""
     components = _check_component_list(components)
-    pca = fit_pca(x_train, max(components))
-    centred = _flat("x_test", x_test) - pca.mean_
-    errors = []
-    for k in components:
-        basis = pca.components_[:k]
-        residual = centred - (centred @ basis.T) @ basis
-        errors.append(float(np.mean(residual**2)))
-    return np.asarray(errors)
+    return projection_errors(fit_pca(x_train, max(components)), x_test, components)
 
 
 def pca_denoising_psnr(x_fit: np.ndarray, clean: np.ndarray, noisy: np.ndarray, components: Sequence[int]) -> np.ndarray:
@@ -92,10 +107,5 @@ def pca_denoising_psnr(x_fit: np.ndarray, clean: np.ndarray, noisy: np.ndarray, 
     if np.shape(clean) != np.shape(noisy):
         raise ValueError(f"clean {np.shape(clean)} and noisy {np.shape(noisy)} must be images of one shape.")
     pca = fit_pca(x_fit, max(components))
-    centred = _flat("noisy", noisy) - pca.mean_
-    flat_clean = _flat("clean", clean)
-    scores = []
-    for k in components:
-        basis = pca.components_[:k]
-        scores.append(float(np.mean(psnr(flat_clean, pca.mean_ + (centred @ basis.T) @ basis))))
-    return np.asarray(scores)
+    flat_clean, flat_noisy = _flat("clean", clean), _flat("noisy", noisy)
+    return np.asarray([float(np.mean(psnr(flat_clean, project(pca, flat_noisy, k)))) for k in components])
