@@ -96,7 +96,6 @@ def _read_by(code: str, expression: str) -> set[str]:
 
 PROBES = [
     (lecture03.NOTEBOOK, *lecture03.probe(cpu_time=True)),
-    (lecture04.NOTEBOOK, "", lecture04.EXPRESSION),
     *[(ROOT / "solutions" / name, "", expression) for name, expression in exercises.PROBES.items()],
 ]
 
@@ -119,6 +118,7 @@ SUMMARY_READS = [
     (lecture01.NOTEBOOK, lecture01.READS),
     (lecture00_02.LECTURE00, lecture00_02.READS00),
     (lecture00_02.LECTURE02, lecture00_02.READS02),
+    (lecture04.NOTEBOOK, lecture04.READS),
 ]
 
 
