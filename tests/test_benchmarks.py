@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_tools.benchmarks import lecture00_02, lecture01, lecture03, lecture04, notebook_runs
 from course_tools.benchmarks import exercise_solutions as exercises
+from course_tools.benchmarks import lecture00_02, lecture01, lecture03, lecture04, notebook_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 
