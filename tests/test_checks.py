@@ -534,6 +534,7 @@ def denoiser_trainer(pairs="noisy->clean", epochs=EPOCHS, train=True):
     def train_denoiser(noisy_images, clean_images):
         model = tiny_denoiser()
         source, target = {
+            "notebook's own": (NOISY[::-1].copy(), CLEAN[::-1].copy()),
             "noisy->clean": (noisy_images, clean_images),
             "clean->clean": (clean_images, clean_images),
             "noisy->noisy": (noisy_images, noisy_images),
@@ -550,9 +551,10 @@ def test_check_train_denoiser_tells_a_denoiser_from_an_autoencoder(cache_dir):
         return check_train_denoiser(denoiser_trainer(**kwargs), CLEAN, NOISY, EPOCHS, BATCH_SIZE)
 
     passes(check())
-    fails(lambda: check(pairs="clean->clean"), "clean images as input and the clean images as target", "ordinary autoencoder")
+    fails(lambda: check(pairs="clean->clean"), "the clean images as input and the clean images as target", "ordinary autoencoder")
     fails(lambda: check(pairs="noisy->noisy"), "noisy images as input and the noisy images as target")
     fails(lambda: check(pairs="clean->noisy"), "clean images as input and the noisy images as target", "add noise")
+    fails(lambda: check(pairs="notebook's own"), "other images as input", "train on its arguments")
     fails(lambda: check(train=False), "never trained")
     fails(lambda: check(epochs=3), "EPOCHS")
 
@@ -782,6 +784,7 @@ def test_check_reparameterise_names_each_mistake():
     fails(lambda: check_reparameterise(one_draw_per_dimension), "every row got the same noise")
     fails(lambda: check_reparameterise(lambda m, v, s: m), "do not vary")
     fails(lambda: check_reparameterise(no_gradient_to_log_var), "no gradient reaches the log_var")
+    fails(lambda: check_reparameterise(lambda m, v, s: m + ops.exp(v / 2) * random.normal(ops.shape(m))), "seed=seed_generator")
 
 
 def vae_loss(images, logits, mean, log_var, beta, rec_weight=1.0, kl=None, pixel_reduce=keras.ops.sum):
