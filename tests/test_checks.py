@@ -5,13 +5,16 @@ seeds or on the notebook's own data) catch answers written to pass the visible i
 The wrong answers are plain functions here, run against the checks directly on tiny data; tests/wrong_submissions.py
 grades some of them end to end with nbgrader."""
 
+from pathlib import Path
+
 import keras
+import nbformat
 import numpy as np
 import pytest
 import tiny_models
 from scipy import ndimage
 
-from course_utils import recognition
+from course_utils import checks, recognition
 from course_utils.checks import (
     CheckFailed,
     CheckResult,
@@ -39,6 +42,8 @@ from course_utils.checks import (
 )
 from course_utils.checks.ex1 import MAX_NEIGHBOURS_KEPT, MAX_SAME_LINE, locality
 from course_utils.training import fit_or_load
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def fails(call, *phrases):
@@ -591,6 +596,14 @@ def test_check_labelled_subset():
     fails(lambda: check_labelled_subset(first), "first")
 
 
+def test_the_hidden_subset_test_on_the_notebooks_labels_catches_an_answer_written_for_the_visible_ones():
+    def for_the_check(y, n, seed):  # random on the visible check's 3,000 labels, the first images on any others
+        return subset(y, n, seed) if len(y) == 3000 else np.concatenate([np.flatnonzero(y == k)[: n // 10] for k in range(10)])
+
+    passes(check_labelled_subset(for_the_check))
+    fails(lambda: check_labelled_subset(for_the_check, seed=9, labels=np.random.default_rng(8).integers(0, 10, 5000)), "first")
+
+
 def small_autoencoder():
     return tiny_models.dense_autoencoder(input_shape=(28, 28), hidden_units=(16,), code_size=4)
 
@@ -798,6 +811,23 @@ def vae_loss(images, logits, mean, log_var, beta, rec_weight=1.0, kl=None, pixel
 def test_check_vae_loss_passes():
     passes(check_vae_loss(vae_loss))
     passes(check_vae_loss(vae_loss, seed=17))
+
+
+def test_the_hidden_loss_test_catches_a_loss_written_for_the_visible_batch():
+    def per_six(images, logits, mean, log_var, beta):  # divides by the visible check's batch size, 6, not by the batch's
+        return vae_loss(images, logits, mean, log_var, beta) * keras.ops.cast(keras.ops.shape(images)[0], "float32") / 6.0
+
+    passes(check_vae_loss(per_six))
+    notebook = nbformat.read(ROOT / "solutions" / "ex5_vae.ipynb", as_version=4)
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "check_vae_loss")
+    hidden = cell.source.split("### BEGIN HIDDEN TESTS")[2].split("### END HIDDEN TESTS")[0]
+    for loss, failing in ((vae_loss, False), (per_six, True)):
+        namespace = {"vae_loss": loss, "keras": keras, "np": np, "checks": checks}
+        if failing:
+            with pytest.raises(AssertionError, match="perfect code"):
+                exec(hidden, namespace)
+        else:
+            exec(hidden, namespace)
 
 
 def test_check_vae_loss_blames_the_term_that_is_wrong():
