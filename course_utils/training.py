@@ -45,12 +45,17 @@ _KEY_IGNORED_FIT_ARGS = {"verbose"}
 
 @dataclass
 class FitResult:
-    """What :func:`fit_or_load` did: the per-epoch history, whether it came from the cache, and where."""
+    """What :func:`fit_or_load` did: the per-epoch history, whether it came from the cache, and where.
+
+    ``train_seconds`` is the wall-clock time of training, ``cpu_seconds`` the CPU time of this process while it
+    trained (all its threads; None for entries cached before it was recorded). Both are from the run that trained.
+    """
 
     history: dict[str, list[float]]
     from_cache: bool
     path: Path
     train_seconds: float
+    cpu_seconds: float | None = None
 
     def describe(self) -> str:
         """Return one line saying whether the model was trained now or loaded, and how long training took."""
@@ -263,26 +268,29 @@ def fit_or_load(model: keras.Model, name: str, x: Any, y: Any = None, *, progres
     stateful = _stateful_callbacks(fit_kwargs)
     record = _load_entry(model, weights_path, record_path, stateful)
     if record is not None:
-        return FitResult(record["history"], True, weights_path, float(record.get("train_seconds", 0.0)))
+        cpu = record.get("train_cpu_seconds")
+        return FitResult(record["history"], True, weights_path, float(record.get("train_seconds", 0.0)),
+                         None if cpu is None else float(cpu))
 
     fit_kwargs.setdefault("verbose", 0)
     callbacks = list(fit_kwargs.pop("callbacks", None) or [])
     if progress and not fit_kwargs["verbose"]:
         callbacks.append(TrainingProgress(name))
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     history = model.fit(x, y, callbacks=callbacks, **fit_kwargs).history
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     history = {k: [float(v) for v in values] for k, values in history.items()}
 
     weights_path.parent.mkdir(parents=True, exist_ok=True)
     _atomic_write(weights_path, lambda tmp: model.save_weights(tmp))
-    record = {"history": history, "train_seconds": seconds, "keras_version": keras.__version__, "quick_mode": is_quick()}
+    record = {"history": history, "train_seconds": seconds, "train_cpu_seconds": cpu_seconds,
+              "keras_version": keras.__version__, "quick_mode": is_quick()}
     if stateful:
         _atomic_write(_state_path(weights_path), lambda tmp: _save_callback_states(tmp, stateful))
         record["callback_state"] = _state_path(weights_path).name
     # The record is written last: an entry counts only once both files exist.
     _atomic_write(record_path, lambda tmp: tmp.write_text(json.dumps(record)))
-    return FitResult(history, False, weights_path, seconds)
+    return FitResult(history, False, weights_path, seconds, cpu_seconds)
 
 
 # --------------------------------------------------------------------------- models saved for later lectures

@@ -1,3 +1,4 @@
+import json
 import os
 
 import numpy as np
@@ -33,6 +34,24 @@ def test_miss_trains_and_hit_loads_the_same_weights(cache_dir):
     assert "Loaded cached weights" in second.describe() and "Trained 2 epochs" in first.describe()
     np.testing.assert_allclose(loaded.predict(X, verbose=0), trained.predict(X, verbose=0), rtol=1e-6)
     assert not np.allclose(_model().predict(X, verbose=0), trained.predict(X, verbose=0))
+
+
+def test_cpu_seconds_are_recorded_with_the_weights_and_returned_on_a_hit(cache_dir):
+    first = training.fit_or_load(_model(), "tiny", X, X, epochs=2, batch_size=4)
+    assert first.cpu_seconds is not None and 0 < first.cpu_seconds
+    second = training.fit_or_load(_model(), "tiny", X, X, epochs=2, batch_size=4)
+    assert second.from_cache and second.cpu_seconds == pytest.approx(first.cpu_seconds)
+    assert second.train_seconds == pytest.approx(first.train_seconds)
+
+
+def test_an_entry_cached_before_cpu_seconds_were_recorded_still_loads(cache_dir):
+    first = training.fit_or_load(_model(), "tiny", X, X, epochs=1, batch_size=16)
+    record_path = first.path.with_name(first.path.name.removesuffix(".weights.h5") + ".json")
+    record = json.loads(record_path.read_text())
+    del record["train_cpu_seconds"]
+    record_path.write_text(json.dumps(record))
+    again = training.fit_or_load(_model(), "tiny", X, X, epochs=1, batch_size=16)
+    assert again.from_cache and again.cpu_seconds is None
 
 
 @pytest.mark.parametrize(
