@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from course_tools.benchmarks import lecture00_02, lecture01, lecture03, lecture04, notebook_runs
+from course_tools.benchmarks import lecture00_02, lecture01, lecture03, lecture04, lecture05, notebook_runs
 from course_tools.benchmarks import solutions as exercises
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,6 +87,7 @@ PROBES = [
     (lecture00_02.LECTURE02, lecture00_02.GRID_TIMING, lecture00_02.EXPRESSION02),
     (lecture03.NOTEBOOK, *lecture03.probe(cpu_time=True)),
     (lecture04.NOTEBOOK, "", lecture04.EXPRESSION),
+    (lecture05.NOTEBOOK, "", notebook_runs.SUMMARY),
     *[(ROOT / "solutions" / name, "", expression) for name, expression in exercises.PROBES.items()],
 ]
 
@@ -95,3 +96,13 @@ PROBES = [
 def test_every_name_a_benchmark_reads_is_defined_by_its_notebook(notebook, code, expression):
     missing = _read_by(code, expression) - _defined_by(notebook)
     assert not missing, f"{notebook.name} no longer defines {sorted(missing)}, which the benchmark reads from its kernel"
+
+
+def test_every_goal_of_lecture05_is_a_key_of_its_summary():
+    code = "\n".join(c.source for c in nbformat.read(lecture05.NOTEBOOK, as_version=4).cells if c.cell_type == "code")
+    missing = [name for name in lecture05.GOALS if repr(name) not in code and f'"{name}"' not in code]
+    assert not missing, f"the lecture's summary no longer has {missing}, which its benchmark checks"
+    summary = {name: (limit + 1 if sense == "<=" else limit - 0.01) for name, (limit, sense) in lecture05.GOALS.items()}
+    assert all(row[-1] == "NOT reached" for row in lecture05.goal_rows(summary))
+    summary = {name: limit for name, (limit, _) in lecture05.GOALS.items()}
+    assert all(row[-1] == "reached" for row in lecture05.goal_rows(summary))
