@@ -54,3 +54,27 @@ def pytest_unconfigure(config):
 def pytest_report_header(config):
     return f"notebooks: {QUICK_ENV_VAR}={os.environ.get(QUICK_ENV_VAR)} (quick mode unless --full or {QUICK_ENV_VAR}=0)"
 
+
+# The test files that take longest, longest first (pytest --durations, benchmarks/RESULTS.md). pytest-xdist hands out
+# whole files (--dist loadfile) in collection order, so starting these first lets the workers finish together instead
+# of one of them running a long file alone at the end. Files not listed keep their collected order after these.
+LONGEST_FIRST = (
+    "tests/test_exercise_grading.py",
+    "tests/browser/test_site.py",
+    "tests/browser/test_jupyterlab.py",
+    "notebooks/03_convolutional_fashion_mnist.ipynb",
+    "notebooks/05_sparse_and_variational_autoencoders.ipynb",
+    "notebooks/04_olivetti_denoising.ipynb",
+    "notebooks/02_latent_space_and_generation.ipynb",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: position for position, name in enumerate(LONGEST_FIRST)}
+    root = config.rootpath
+
+    def file_rank(item) -> int:
+        relative = item.path.relative_to(root).as_posix() if item.path.is_relative_to(root) else ""
+        return rank.get(relative, len(rank))
+
+    items.sort(key=file_rank)  # stable: tests inside a file, and unlisted files, keep their order

@@ -12,11 +12,14 @@ Everything is generated from ONE setting, the repository URL in pyproject.toml's
   share one cell that links to both, so the exercise generator, which copies the solution's cells,
   keeps it right (run this script, then `python -m course_tools.release`);
 * at the top of its first code cell, an install of the course package that runs only on Colab, where
-  ``google.colab`` is imported, and is a no-op everywhere else.
+  ``google.colab`` is imported; everywhere else the lines only look for ``course_utils`` and, when it is
+  missing (a notebook downloaded on its own), stop with the command that installs it.
 
-Running it twice changes nothing; outputs are left as they are (the install line prints nothing
-outside Colab). The links are plain text, not badge images, so the notebooks and the course website
-show no broken image without internet.
+Running it twice changes nothing; outputs are left as they are (the lines print nothing where the
+course is installed). :func:`check_publishable` (run by `python -m course_tools.build_site --publish`)
+fails while the setting is still the placeholder this repository ships with, so no one publishes dead
+links. The links are plain text, not badge images, so the notebooks and the course website show no
+broken image without internet.
 """
 
 from __future__ import annotations
@@ -35,13 +38,19 @@ from course_tools.paths import PYPROJECT, ROOT
 FOLDERS = ("notebooks", "solutions", "exercises")
 PAIRED = ("exercises", "solutions")  # an exercise and its solution share one launch cell
 BRANCH = "main"
+# The value pyproject.toml ships with: the course's real address is not known yet. Links built from it lead nowhere.
+PLACEHOLDER_REPOSITORY = "https://github.com/autoencoders-course/autoencoders-course"
 CELL_ID = "launch-links"
+HOW_TO_RUN = "README.md#install-run-test"  # where "run it yourself" points in a notebook: the README's section
 COLAB = "https://colab.research.google.com"
 BINDER = "https://mybinder.org"
 _GITHUB = re.compile(r"^https://github\.com/(?P<owner>[\w.-]+)/(?P<name>[\w.-]+?)(?:\.git)?/?$")
+# The generated lines at the top of a first code cell, this version's or an earlier one's: imports, then the
+# `if "google.colab" ...:` block with its `elif`/`else` branches, up to the first blank line.
 _SNIPPET = re.compile(
-    r'\Aimport subprocess\nimport sys\n\nif "google\.colab" in sys\.modules:[^\n]*\n'
-    r'(    [^\n]*\n)*?    subprocess\.run\(\[sys\.executable, "-m", "pip"[^\n]*\n(\n|\Z)'
+    r'\A(?:import [^\n]*\n)+\nif "google\.colab" in sys\.modules:[^\n]*\n'
+    r'(?:(?:    |elif |else:)[^\n]*\n)*?    subprocess\.run\(\[sys\.executable, "-m", "pip"[^\n]*\n'
+    r'(?:(?:    |elif |else:)[^\n]*\n)*(?:\n|\Z)'
 )
 
 
@@ -73,46 +82,81 @@ def binder_url(path: str, url: str | None = None) -> str:
     return f"{BINDER}/v2/gh/{owner}/{name}/{BRANCH}?labpath={quote(path, safe='')}"
 
 
-def launch_markdown(path: str, url: str | None = None, pair: bool | None = None) -> str:
+def how_to_run_url(url: str | None = None) -> str:
+    """Return the address of the README's section on installing and running the course yourself."""
+    return f"{url or repository_url()}/blob/{BRANCH}/{HOW_TO_RUN}"
+
+
+def launch_markdown(path: str, url: str | None = None, pair: bool | None = None, how_to_run: str | None = None) -> str:
     """Return the text of the launch-links cell for the notebook at ``path``.
 
     An exercise and its solution share one text that links to both (``pair``, the default for those
     two folders): the exercise generator copies the solution's cell into the exercise unchanged.
+    ``how_to_run`` is where "run it yourself" points (default: the README's install section on GitHub).
     """
     folder, _, name = path.rpartition("/")
     if pair is None:
         pair = folder in PAIRED
+    how_to_run = how_to_run or how_to_run_url(url)
     if not pair:
         return (
             f"[Open in Colab]({colab_url(path, url)}) · [Launch Binder]({binder_url(path, url)}) "
-            "· or run it in your own JupyterLab (see the README)"
+            f"· or [run it on your own computer]({how_to_run})"
         )
     exercise, solution = f"{PAIRED[0]}/{name}", f"{PAIRED[1]}/{name}"
     return (
         f"**The exercise:** [Open in Colab]({colab_url(exercise, url)}) · [Launch Binder]({binder_url(exercise, url)}) "
         f"— **its solution:** [Open in Colab]({colab_url(solution, url)}) · [Launch Binder]({binder_url(solution, url)}) "
-        "— or run them in your own JupyterLab (see the README)"
+        f"— or [run them on your own computer]({how_to_run})"
     )
 
 
 def colab_snippet(url: str | None = None) -> str:
-    """Return the lines that start the first code cell: install the course package on Colab only."""
+    """Return the lines that start the first code cell.
+
+    On Colab they install the course package. Elsewhere they check that ``course_utils`` is importable and,
+    when it is not (a notebook downloaded from the website on its own), stop with the commands that install it.
+    """
     url = url or repository_url()
     package = tomllib.loads(PYPROJECT.read_text())["project"]["name"]
+    folder = _owner_and_name(url)[1]
     # Plain Python, not %pip: the exercise generator and the tests parse the cells as Python.
     return (
-        "import subprocess\nimport sys\n\n"
+        "import importlib.util\nimport subprocess\nimport sys\n\n"
         'if "google.colab" in sys.modules:  # on Colab only: install the course helpers (Colab has TensorFlow and Keras)\n'
         f'    course = "{package} @ git+{url}.git@{BRANCH}"\n'
-        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", course], check=True)\n\n'
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", course], check=True)\n'
+        'elif importlib.util.find_spec("course_utils") is None:  # e.g. a notebook downloaded on its own\n'
+        "    raise ModuleNotFoundError(\n"
+        '        "This notebook needs the course package (course_utils). In a terminal, get the course and install it:\\n"\n'
+        f'        "    git clone {url}\\n"\n'
+        f'        "    cd {folder}\\n"\n'
+        '        "    python -m pip install -e \\".[dev]\\" -c constraints.txt\\n"\n'
+        '        "then run `jupyter lab` in that folder and open this notebook there (exercises are in exercises/).\\n"\n'
+        f'        "Step by step: {how_to_run_url(url)}"\n'
+        "    )\n\n"
     )
+
+
+def check_publishable(url: str | None = None) -> str:
+    """Return the repository URL, or raise ValueError while it is still the placeholder this course ships with."""
+    url = url or repository_url()
+    if url.rstrip("/").removesuffix(".git") == PLACEHOLDER_REPOSITORY:
+        raise ValueError(
+            f"pyproject.toml [project.urls] Repository is still the placeholder {PLACEHOLDER_REPOSITORY}: every Colab, "
+            "Binder and repository link would lead nowhere. Set it to the course's real GitHub address, run "
+            "`python -m course_tools.launch_links` and `python -m course_tools.release`, then publish."
+        )
+    return url
 
 
 def _is_launch_cell(cell: nbformat.NotebookNode) -> bool:
     return cell.get("id") == CELL_ID or CELL_ID in cell.metadata.get("tags", [])
 
 
-def update_notebook(notebook: nbformat.NotebookNode, path: str, url: str | None = None, pair: bool | None = None) -> bool:
+def update_notebook(
+    notebook: nbformat.NotebookNode, path: str, url: str | None = None, pair: bool | None = None, how_to_run: str | None = None
+) -> bool:
     """Put the launch cell and the Colab install lines for ``path`` into ``notebook``; return whether it changed.
 
     A launch cell already there is rewritten where it stands (the exercise generator puts its note above
@@ -120,7 +164,7 @@ def update_notebook(notebook: nbformat.NotebookNode, path: str, url: str | None 
     """
     url = url or repository_url()
     before = nbformat.writes(notebook)
-    text = launch_markdown(path, url, pair)
+    text = launch_markdown(path, url, pair, how_to_run)
     found = [i for i, cell in enumerate(notebook.cells) if _is_launch_cell(cell)]
     if found:
         cell = notebook.cells[found[0]]

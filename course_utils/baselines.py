@@ -40,16 +40,34 @@ def pca_reconstruction_error(x_train: np.ndarray, x_test: np.ndarray, n_componen
     return float(np.mean((reconstruction - np.asarray(x_test, dtype=np.float32)) ** 2))
 
 
+def _fitted(pca: PCA, n_components: int) -> int:
+    if not hasattr(pca, "components_"):
+        raise ValueError("pca must be a fitted scikit-learn PCA, e.g. from fit_pca(x_train, n_components).")
+    return check_int("n_components", n_components, 1, len(pca.components_), why=" (the components the PCA was fitted with)")
+
+
+def project(pca: PCA, images: np.ndarray, n_components: int) -> np.ndarray:
+    """Return ``images`` reconstructed from their first ``n_components`` coordinates of the fitted ``pca``
+    (same shape as ``images``), without refitting."""
+    k = _fitted(pca, n_components)
+    centred = _flat("images", images) - pca.mean_
+    basis = pca.components_[:k]
+    return ((centred @ basis.T) @ basis + pca.mean_).reshape(np.shape(images)).astype(np.float32)
+
+
+def projection_errors(pca: PCA, x_test: np.ndarray, components: Sequence[int]) -> np.ndarray:
+    """Return the test MSE per pixel of the fitted ``pca``'s reconstruction of ``x_test`` with each number of
+    components in ``components``."""
+    components = list(components)
+    if not components or any(not is_int(k) or k < 1 for k in components):
+        raise ValueError(f"components must be a non-empty sequence of positive integers, got {components!r}.")
+    flat = _flat("x_test", x_test)
+    return np.asarray([float(np.mean((project(pca, flat, k) - flat) ** 2)) for k in components])
+
+
 def pca_error_curve(x_train: np.ndarray, x_test: np.ndarray, components: Sequence[int]) -> np.ndarray:
     """Return the test MSE for each number of components in ``components``, fitting PCA only once."""
     components = list(components)
     if not components or any(not is_int(k) or k < 1 for k in components):
         raise ValueError(f"components must be a non-empty sequence of positive integers, got {components!r}.")
-    pca = fit_pca(x_train, max(components))
-    centred = _flat("x_test", x_test) - pca.mean_
-    errors = []
-    for k in components:
-        basis = pca.components_[:k]
-        residual = centred - (centred @ basis.T) @ basis
-        errors.append(float(np.mean(residual**2)))
-    return np.asarray(errors)
+    return projection_errors(fit_pca(x_train, max(components)), x_test, components)

@@ -94,6 +94,52 @@ def sample_fitted_normal(codes: np.ndarray, n: int, seed: int = 0, diagonal: boo
     return rng.multivariate_normal(mean, covariance, size=n, method="eigh").astype(np.float32)
 
 
+def sample_class_normals(codes: np.ndarray, labels: np.ndarray, n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Return ``(samples, sample_labels)``: ``n`` random codes per label, each drawn from a normal distribution fitted
+    (mean and full covariance) to the codes of that label only, so the samples stay inside the clusters."""
+    codes = _codes(codes, min_rows=2)
+    labels = np.asarray(labels)
+    if labels.shape != (len(codes),):
+        raise ValueError(f"labels must have one entry per code ({len(codes)}), got shape {labels.shape}.")
+    n = check_int("n", n, 1)
+    rng = np.random.default_rng(seed)
+    samples, sample_labels = [], []
+    for label in np.unique(labels):
+        members = codes[labels == label]
+        if len(members) < 2:
+            raise ValueError(f"labels must give every label at least 2 codes to fit a normal to; label {label} has {len(members)}.")
+        covariance = np.atleast_2d(np.cov(members, rowvar=False))
+        samples.append(rng.multivariate_normal(members.mean(axis=0), covariance, size=n, method="eigh"))
+        sample_labels.append(np.full(n, label))
+    return np.concatenate(samples).astype(np.float32), np.concatenate(sample_labels)
+
+
+def nearest_distances(codes: np.ndarray, reference: np.ndarray, chunk: int = 1024) -> np.ndarray:
+    """Return, for each row of ``codes``, the Euclidean distance to the nearest row of ``reference`` (float64)."""
+    codes, reference = _codes(codes), _codes(reference, "reference")
+    if codes.shape[1] != reference.shape[1]:
+        raise ValueError(f"codes and reference must have one code size, got {codes.shape[1]} and {reference.shape[1]}.")
+    chunk = check_int("chunk", chunk, 1)
+    codes, reference = codes.astype(np.float64), reference.astype(np.float64)
+    reference_norms = np.sum(reference**2, axis=1)
+    nearest = np.empty(len(codes))
+    for start in range(0, len(codes), chunk):
+        block = codes[start : start + chunk]
+        squared = np.sum(block**2, axis=1)[:, None] + reference_norms[None] - 2.0 * block @ reference.T
+        nearest[start : start + chunk] = np.sqrt(np.maximum(squared.min(axis=1), 0.0))
+    return nearest
+
+
+def interpolate_codes(start: np.ndarray, end: np.ndarray, steps: int = 10) -> np.ndarray:
+    """Return ``steps`` codes evenly spaced on the straight line from ``start`` to ``end`` (both included)."""
+    start, end = _codes(np.atleast_2d(start), "start"), _codes(np.atleast_2d(end), "end")
+    if start.shape != end.shape or len(start) != 1:
+        raise ValueError(f"start and end must be two codes of one size, got shapes {start.shape} and {end.shape}.")
+    steps = check_int("steps", steps, 2)
+    fractions = np.linspace(0.0, 1.0, steps, dtype=np.float32)[:, None]
+    return (1.0 - fractions) * start + fractions * end
+
+
 def kernel_pca_embedding(
     codes: np.ndarray,
     n_components: int = 2,

@@ -171,6 +171,35 @@ def history_figure(
     return _legend_and_grid(fig, ax)
 
 
+def histories_figure(
+    histories: Mapping[str, Mapping[str, Sequence[float]] | object],
+    metric: str = "loss",
+    ax: Axes | None = None,
+    log_scale: bool = False,
+    ylabel: str = "loss",
+) -> Figure:
+    """Return one curve of ``metric`` against the epoch per training run, e.g. ``{"constant 1e-3": history, ...}``.
+
+    Each value is a ``keras.callbacks.History`` or its ``.history`` dict, so runs with different settings compare
+    on one axis.
+    """
+    if not histories:
+        raise ValueError("histories must map at least one run name to a keras History or its .history dict.")
+    logs = {name: getattr(history, "history", history) for name, history in histories.items()}
+    missing = [name for name, log in logs.items() if not isinstance(log, Mapping) or metric not in log or not len(log[metric])]
+    if missing:
+        raise ValueError(f"metric must be recorded in every run's history; {metric!r} is missing from {missing}.")
+    fig, ax = _figure_and_ax(ax, width=5.0, height=3.2)
+    for (name, log), style in zip(logs.items(), ["-", "--", ":", "-."] * len(logs), strict=False):
+        values = list(log[metric])
+        ax.plot(range(1, len(values) + 1), values, ls=style, marker="o" if len(values) < 30 else None, ms=3, label=name)
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(ylabel)
+    if log_scale:
+        ax.set_yscale("log")
+    return _legend_and_grid(fig, ax)
+
+
 def history_panels(
     history: Mapping[str, Sequence[float]] | object,
     panels: Mapping[str, Sequence[str]],
@@ -257,11 +286,12 @@ def principal_angles_figure(angles: Mapping[str, np.ndarray], ax: Axes | None = 
     if not angles:
         raise ValueError("angles must map at least one label to an array of principal angles in degrees.")
     fig, ax = _figure_and_ax(ax, width=5.5, height=3.2)
-    for label, values in angles.items():
+    styles = [("-", "o"), ("--", "s"), (":", "^"), ("-.", "D")] * len(angles)  # told apart without colour, too
+    for (label, values), (style, marker) in zip(angles.items(), styles, strict=False):
         values = np.asarray(values, dtype=float)
         if values.ndim != 1 or np.any(values < 0) or np.any(values > 90 + 1e-9):
             raise ValueError(f"angles[{label!r}] must be a 1-D array of angles between 0 and 90 degrees.")
-        ax.plot(range(1, len(values) + 1), values, marker="o", ms=4, label=label)
+        ax.plot(range(1, len(values) + 1), values, ls=style, marker=marker, ms=4, label=label)
     ax.set_xlabel("principal angle number")
     ax.set_ylabel("angle (degrees)")
     ax.set_ylim(-3, 93)
@@ -428,8 +458,8 @@ def embedding_figure(embedding: np.ndarray, labels: np.ndarray, title: str | Non
     ax = axes[0, 0]
     for order, label in enumerate(np.unique(labels)):
         chosen = labels == label
-        # Edge-less markers: thousands of outlined dots would double the PNG's size for no visible gain.
-        ax.scatter(*embedding[chosen].T, s=6, alpha=0.6, linewidths=0, color=_label_colour(label, order), label=str(label))
+        # Small edge-less markers: thousands of outlined or larger dots would swell the PNG for no visible gain.
+        ax.scatter(*embedding[chosen].T, s=4, alpha=0.6, linewidths=0, color=_label_colour(label, order), label=str(label))
     ax.set_xlabel("component 1")
     ax.set_ylabel("component 2")
     if three_d:
@@ -471,7 +501,7 @@ def embedding_views_figure(
     for ax, (first, second) in zip(axes[0], pairs, strict=True):
         for order, label in enumerate(np.unique(labels)):
             chosen = labels == label
-            ax.scatter(embedding[chosen, first], embedding[chosen, second], s=5, alpha=0.5, linewidths=0,
+            ax.scatter(embedding[chosen, first], embedding[chosen, second], s=3.5, alpha=0.5, linewidths=0,
                        color=_label_colour(label, order), label=str(label))
         ax.set_xlabel(f"component {first + 1}")
         ax.set_ylabel(f"component {second + 1}")
@@ -937,6 +967,65 @@ def grouped_bar_figure(
     ax.set_ylabel(ylabel)
     ax.legend(fontsize=8)
     ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def spread_bars_figure(
+    values: Mapping[str, Sequence[float]], ylabel: str, ax: Axes | None = None, percent: bool = True
+) -> Figure:
+    """Return one bar per entry of ``values`` (name -> the results of several runs): the bar is the mean, the dots
+    the single runs and the whisker their range, with the mean written above the bar (as a percentage if
+    ``percent``, for shares between 0 and 1)."""
+    if not values:
+        raise ValueError("values must map at least one name to the results of its runs.")
+    runs = {name: np.asarray(v, dtype=np.float64).ravel() for name, v in values.items()}
+    if any(v.size == 0 or not np.all(np.isfinite(v)) for v in runs.values()):
+        raise ValueError("values must give every name at least one finite result.")
+    fig, ax = _figure_and_ax(ax, width=max(4.0, 1.2 * len(runs) + 1.0), height=3.4)
+    for position, results in enumerate(runs.values()):
+        mean = results.mean()
+        ax.bar(position, mean, width=0.6, color="tab:blue", alpha=0.55)
+        if results.size > 1:
+            ax.errorbar(position, mean, yerr=[[mean - results.min()], [results.max() - mean]], color="black", capsize=4, lw=1)
+            ax.plot(np.full(results.size, position), results, "o", color="black", ms=3)
+        ax.annotate(f"{mean:.0%}" if percent else f"{mean:.3g}", (position, results.max()), xytext=(0, 4),
+                    textcoords="offset points", ha="center", fontsize=8)
+    ax.set_xticks(range(len(runs)), [textwrap.fill(name, 14) for name in runs], fontsize=8)
+    ax.set_ylabel(ylabel)
+    if percent:
+        ax.set_ylim(0, 1.1)
+        ax.yaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def distance_histograms_figure(
+    distances: Mapping[str, np.ndarray],
+    threshold: float | None = None,
+    bins: int = 50,
+    ax: Axes | None = None,
+    xlabel: str = "distance to the nearest training code",
+) -> Figure:
+    """Return one outlined histogram per group of distances (label -> values), each bar the share of its group, so
+    groups of different sizes compare directly; ``threshold`` draws a dashed vertical line."""
+    if not distances:
+        raise ValueError("distances must map at least one label to an array of distances.")
+    arrays = {label: np.asarray(v, dtype=np.float64).ravel() for label, v in distances.items()}
+    if any(v.size == 0 or not np.all(np.isfinite(v)) or (v < 0).any() for v in arrays.values()):
+        raise ValueError("distances must hold non-empty arrays of finite, non-negative values.")
+    bins = check_int("bins", bins, 2)
+    edges = np.linspace(0.0, max(float(v.max()) for v in arrays.values()) * 1.001 + 1e-12, bins + 1)
+    fig, ax = _figure_and_ax(ax, width=6.0, height=3.4)
+    for (label, values), style in zip(arrays.items(), ["-", "--", ":", "-."] * len(arrays), strict=False):
+        ax.stairs(np.histogram(values, bins=edges)[0] / values.size, edges, ls=style, lw=1.6, label=f"{label} ({values.size:,})")
+    if threshold is not None:
+        ax.axvline(threshold, color="black", ls="--", lw=1, label=f"threshold {threshold:.2f}")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("share of the group")
+    ax.legend(fontsize=8)
+    ax.grid(alpha=0.3)
     fig.tight_layout()
     return fig
 

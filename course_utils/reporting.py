@@ -54,3 +54,26 @@ def markdown_table(
     for row in rows:
         lines.append("| " + " | ".join(_cell(value, formats.get(h)) for h, value in zip(headers, row, strict=True)) + " |")
     return "\n".join(lines)
+
+
+def summary_rows(summary: Mapping[str, object], prefix: str = "") -> list[list[object]]:
+    """Return ``[name, value]`` rows of a lecture's ``summary`` dict; a nested dict's entries are named
+    ``"outer: inner"``, so every number gets one row."""
+    if not isinstance(summary, Mapping) or not summary:
+        raise ValueError("summary must be a non-empty dict of name -> number (or name -> dict of numbers).")
+    rows: list[list[object]] = []
+    for name, value in summary.items():
+        label = f"{prefix}{name}"
+        if isinstance(value, Mapping):
+            rows.extend(summary_rows(value, prefix=f"{label}: "))
+        elif value is None or is_number(value):
+            rows.append([label, value])
+        else:
+            raise ValueError(f"summary[{label!r}] must be a number, None or a dict of them, got {type(value).__name__}.")
+    return rows
+
+
+def summary_table(summary: Mapping[str, object], value_format: str = "{:.5g}") -> str:
+    """Return a lecture's ``summary`` dict as a two-column Markdown table (quantity, value), each number written with
+    ``value_format`` (five significant digits by default, so that a ratio such as 1.0003 keeps its last digit)."""
+    return markdown_table(["quantity", "value"], summary_rows(summary), formats={"value": value_format})

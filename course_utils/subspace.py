@@ -37,6 +37,21 @@ def principal_angles(a: np.ndarray, b: np.ndarray, degrees: bool = True) -> np.n
     return np.degrees(angles) if degrees else angles
 
 
+def principal_vectors(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return ``(angles, vectors_a, vectors_b)``: the principal angles in degrees, smallest first, and for each angle
+    the unit vector of span(``a``) and the unit vector of span(``b``) (rows) that enclose it.
+
+    The last pair shows *which* direction of ``a`` lies furthest from ``b``. ``a`` and ``b`` must have the same number
+    of rows, so that every direction of each span is paired.
+    """
+    a, b = _check_vectors("a", a), _check_vectors("b", b)
+    if a.shape != b.shape:
+        raise ValueError(f"a and b must have one shape (the same number of vectors of one length), got {a.shape} and {b.shape}.")
+    basis_a, basis_b = np.linalg.qr(a.T)[0], np.linalg.qr(b.T)[0]
+    left, _, right_t = np.linalg.svd(basis_a.T @ basis_b)  # cosines of the angles, largest (smallest angle) first
+    return principal_angles(a, b), (basis_a @ left).T, (basis_b @ right_t.T).T
+
+
 def subspace_similarity(a: np.ndarray, b: np.ndarray) -> float:
     """Return the mean squared cosine of the principal angles: 1.0 for the same span, 0.0 for orthogonal spans."""
     return float(np.mean(np.cos(principal_angles(a, b, degrees=False)) ** 2))

@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from course_tools.benchmarks import exercise_solutions as exercises
 from course_tools.benchmarks import lecture00_02, lecture01, lecture03, lecture04, lecture05, notebook_runs
-from course_tools.benchmarks import solutions as exercises
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -37,6 +37,19 @@ def test_a_lectures_summary_is_read_and_must_be_a_dict(tmp_path):
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("summary = 0.25")]), path)
     with pytest.raises(RuntimeError, match="`summary` must be a dict"):
         notebook_runs.read_summary(path)
+
+
+def test_run_with_summaries_hands_each_summary_to_the_report_and_prints_what_each_run_cost(tmp_path, capsys):
+    paths = []
+    for i in (1, 2):
+        paths.append(tmp_path / f"lecture{i}.ipynb")
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(f"summary = {{'value': {i}}}")]), paths[-1])
+    reported = []
+    assert notebook_runs.run_with_summaries(["--quick"], "test", "Tiny", paths, reported.extend) == 0
+    assert reported == [{"value": 1}, {"value": 2}]
+    lines = capsys.readouterr().out.splitlines()
+    for i in (1, 2):
+        assert any(line.startswith(f"lecture{i}.ipynb: wall ") and "kernel CPU" in line and "load average" in line for line in lines)
 
 
 @pytest.mark.parametrize(("quick", "warm"), [(False, False), (True, True)])
@@ -82,12 +95,8 @@ def _read_by(code: str, expression: str) -> set[str]:
 
 
 PROBES = [
-    (lecture01.NOTEBOOK, "", lecture01.EXPRESSION),
-    (lecture00_02.LECTURE00, "", lecture00_02.EXPRESSION00),
-    (lecture00_02.LECTURE02, lecture00_02.GRID_TIMING, lecture00_02.EXPRESSION02),
     (lecture03.NOTEBOOK, *lecture03.probe(cpu_time=True)),
     (lecture04.NOTEBOOK, "", lecture04.EXPRESSION),
-    (lecture05.NOTEBOOK, "", notebook_runs.SUMMARY),
     *[(ROOT / "solutions" / name, "", expression) for name, expression in exercises.PROBES.items()],
 ]
 
@@ -98,11 +107,31 @@ def test_every_name_a_benchmark_reads_is_defined_by_its_notebook(notebook, code,
     assert not missing, f"{notebook.name} no longer defines {sorted(missing)}, which the benchmark reads from its kernel"
 
 
-def test_every_goal_of_lecture05_is_a_key_of_its_summary():
-    code = "\n".join(c.source for c in nbformat.read(lecture05.NOTEBOOK, as_version=4).cells if c.cell_type == "code")
-    missing = [name for name in lecture05.GOALS if repr(name) not in code and f'"{name}"' not in code]
-    assert not missing, f"the lecture's summary no longer has {missing}, which its benchmark checks"
+def test_lecture05_benchmark_tells_reached_goals_from_missed_ones():
     summary = {name: (limit + 1 if sense == "<=" else limit - 0.01) for name, (limit, sense) in lecture05.GOALS.items()}
     assert all(row[-1] == "NOT reached" for row in lecture05.goal_rows(summary))
     summary = {name: limit for name, (limit, _) in lecture05.GOALS.items()}
     assert all(row[-1] == "reached" for row in lecture05.goal_rows(summary))
+
+
+def _summary_table_rows(path: Path) -> set[str]:
+    """The quantities of the summary table that the committed notebook's last cell shows."""
+    last = [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"][-1]
+    assert "summary = {" in last.source, f"{path.name} must end with the cell that builds `summary`"
+    table = "".join(out.get("data", {}).get("text/markdown", "") for out in last.outputs)
+    return {line.split(" | ")[0].removeprefix("| ").replace("\\|", "|") for line in table.splitlines()[2:]}
+
+
+SUMMARY_READS = [
+    (lecture01.NOTEBOOK, lecture01.READS),
+    (lecture00_02.LECTURE00, lecture00_02.READS00),
+    (lecture00_02.LECTURE02, lecture00_02.READS02),
+    (lecture05.NOTEBOOK, lecture05.READS),
+]
+
+
+@pytest.mark.parametrize(("notebook", "reads"), SUMMARY_READS, ids=[p[0].name for p in SUMMARY_READS])
+def test_every_summary_entry_a_benchmark_reads_is_in_the_lectures_table(notebook, reads):
+    shown = _summary_table_rows(notebook)
+    missing = [": ".join(path) for path in reads if ": ".join(path) not in shown]
+    assert not missing, f"{notebook.name}'s summary no longer holds {missing}, which its benchmark reads"

@@ -67,6 +67,33 @@ def test_full_covariance_keeps_correlations():
     assert np.corrcoef(full.T)[0, 1] > 0.95 and abs(np.corrcoef(diagonal.T)[0, 1]) < 0.1
 
 
+def test_class_normals_sample_inside_each_cluster():
+    rng = np.random.default_rng(5)
+    codes = np.concatenate([rng.normal(-5, 0.5, (100, 3)), rng.normal(5, 0.5, (150, 3))])
+    labels = np.array([1] * 100 + [6] * 150)
+    samples, sample_labels = latent.sample_class_normals(codes, labels, 400, seed=2)
+    assert samples.shape == (800, 3) and samples.dtype == np.float32
+    np.testing.assert_array_equal(np.bincount(sample_labels), [0, 400, 0, 0, 0, 0, 400])
+    np.testing.assert_allclose(samples[sample_labels == 1].mean(0), -5, atol=0.15)
+    np.testing.assert_allclose(samples[sample_labels == 6].std(0), 0.5, rtol=0.15)
+    assert np.all(np.abs(samples) > 2)  # none falls into the empty space between the clusters
+    again, _ = latent.sample_class_normals(codes, labels, 400, seed=2)
+    np.testing.assert_array_equal(samples, again)
+
+
+def test_nearest_distances_match_a_brute_force_search():
+    rng = np.random.default_rng(6)
+    codes, reference = rng.normal(size=(37, 4)), rng.normal(size=(101, 4))
+    expected = np.linalg.norm(codes[:, None] - reference[None], axis=-1).min(axis=1)
+    np.testing.assert_allclose(latent.nearest_distances(codes, reference, chunk=8), expected, rtol=1e-6, atol=1e-9)
+    assert latent.nearest_distances(reference[:5], reference) == pytest.approx(np.zeros(5), abs=1e-6)
+
+
+def test_interpolation_runs_straight_from_start_to_end():
+    path = latent.interpolate_codes(np.array([0.0, 2.0]), np.array([4.0, -2.0]), steps=5)
+    np.testing.assert_allclose(path, [[0, 2], [1, 1], [2, 0], [3, -1], [4, -2]])
+
+
 def test_kernel_pca_embedding_subsamples_and_reports_rows():
     codes = np.random.default_rng(3).normal(size=(300, 5)).astype(np.float32)
     embedding, rows = latent.kernel_pca_embedding(codes, n_components=3, max_points=120, seed=0)
@@ -98,6 +125,11 @@ def test_kernel_pca_separates_two_clusters():
         (lambda: latent.sample_fitted_normal(CODES, 0), "n must be"),
         (lambda: latent.sample_fitted_normal(np.full((3, 2), np.inf), 2), "finite"),
         (lambda: latent.kernel_pca_embedding(CODES, kernel="gauss"), "kernel must be one of"),
+        (lambda: latent.sample_class_normals(CODES, np.zeros(5), 3), "labels must have one entry per code"),
+        (lambda: latent.sample_class_normals(CODES, np.r_[np.zeros(199), 1], 3), "label 1.* has 1"),
+        (lambda: latent.nearest_distances(CODES, np.zeros((3, 5))), "one code size"),
+        (lambda: latent.interpolate_codes(np.zeros(2), np.zeros(3)), "two codes of one size"),
+        (lambda: latent.interpolate_codes(np.zeros(2), np.ones(2), steps=1), "steps must be"),
         (lambda: latent.kernel_pca_embedding(CODES, max_points=0), "max_points"),
         (lambda: latent.kernel_pca_embedding(CODES, n_components=5, max_points=5), "n_components must be smaller"),
     ],

@@ -134,4 +134,45 @@ def test_an_exercise_released_from_an_updated_solution_is_up_to_date(tmp_path):
 
 def test_a_lecture_links_to_itself_only():
     text = launch_links.launch_markdown("notebooks/01_dense_mnist_autoencoder.ipynb")
-    assert text.count("https://") == 2 and text.count("01_dense_mnist_autoencoder.ipynb") == 2
+    launch = [link for link in text.split("(")[1:] if "colab" in link or "mybinder" in link]
+    assert len(launch) == 2 and text.count("01_dense_mnist_autoencoder.ipynb") == 2
+
+
+def test_without_course_utils_the_first_cell_says_what_to_install(monkeypatch):
+    """A notebook downloaded on its own (no course installed) stops at once with the commands that install the course."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "course_utils" else real(name, *a))
+    url = "https://github.com/someone/a-fork"
+    with pytest.raises(ModuleNotFoundError) as error:
+        exec(compile(launch_links.colab_snippet(url), "first cell", "exec"), {})
+    message = str(error.value)
+    assert f"git clone {url}\n" in message and "cd a-fork\n" in message
+    assert 'python -m pip install -e ".[dev]" -c constraints.txt' in message and "jupyter lab" in message
+    monkeypatch.setattr(importlib.util, "find_spec", real)
+    exec(compile(launch_links.colab_snippet(url), "first cell", "exec"), {})  # installed: the lines do nothing
+
+
+def test_an_earlier_version_of_the_lines_is_replaced_not_repeated():
+    earlier = (
+        "import subprocess\nimport sys\n\n"
+        'if "google.colab" in sys.modules:  # on Colab only\n'
+        '    course = "autoencoders-course @ git+https://github.com/a/b.git@main"\n'
+        '    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", course], check=True)\n\n'
+    )
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(earlier + "import course_utils\n\nprint(1)")])
+    launch_links.update_notebook(notebook, "notebooks/x.ipynb")
+    assert notebook.cells[1].source == launch_links.colab_snippet() + "import course_utils\n\nprint(1)"
+
+
+def test_the_link_to_running_it_yourself_can_point_elsewhere():
+    text = launch_links.launch_markdown("notebooks/x.ipynb", how_to_run="../run_it_yourself.md")
+    assert "[run it on your own computer](../run_it_yourself.md)" in text
+    assert launch_links.how_to_run_url() in launch_links.launch_markdown("notebooks/x.ipynb")
+
+
+def test_publishing_refuses_the_placeholder_repository():
+    with pytest.raises(ValueError, match="placeholder"):
+        launch_links.check_publishable(launch_links.PLACEHOLDER_REPOSITORY)
+    assert launch_links.check_publishable("https://github.com/someone/a-fork") == "https://github.com/someone/a-fork"

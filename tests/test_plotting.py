@@ -83,6 +83,19 @@ def test_history_figure_from_dict_and_on_given_axes():
     plt.close(fig2)
 
 
+def test_histories_figure_draws_one_curve_per_run():
+    runs = {"constant": {"loss": [0.3, 0.25, 0.24]}, "cosine": {"loss": [0.3, 0.2, 0.1], "val_loss": [0.4, 0.3, 0.2]}}
+    fig = plotting.histories_figure(runs, log_scale=True, ylabel="MSE per pixel")
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["constant", "cosine"]
+    assert list(ax.lines[1].get_ydata()) == [0.3, 0.2, 0.1] and ax.get_yscale() == "log"
+    assert ax.lines[0].get_linestyle() != ax.lines[1].get_linestyle(), "runs differ by line style, not colour alone"
+    with pytest.raises(ValueError, match="'val_loss' is missing from \\['constant'\\]"):
+        plotting.histories_figure(runs, metric="val_loss")
+    with pytest.raises(ValueError, match="at least one run"):
+        plotting.histories_figure({})
+
+
 def test_history_panels_one_panel_per_group():
     history = {"loss": [3.0, 1.0, 0.5], "val_loss": [3.5, 2.0, 1.5], "code_mean": [0.5, 0.45, 0.42]}
     fig = plotting.history_panels(history, {"loss": ["loss", "val_loss"], "code": ["code_mean"]}, log_scale=["loss"])
@@ -129,6 +142,8 @@ def test_component_images_use_a_symmetric_colour_scale():
 def test_principal_angles_figure_draws_one_line_per_pair():
     fig = plotting.principal_angles_figure({"AE vs PCA": np.array([0.1, 2.0]), "random": np.array([80.0, 89.0])})
     assert [line.get_label() for line in fig.axes[0].lines] == ["AE vs PCA", "random"]
+    first, second = fig.axes[0].lines
+    assert (first.get_linestyle(), first.get_marker()) != (second.get_linestyle(), second.get_marker()), "not told apart by colour alone"
 
 
 @pytest.mark.parametrize(
@@ -514,6 +529,33 @@ def test_grouped_bar_figure_draws_one_bar_per_group_and_series():
     ax = fig.axes[0]
     assert len(ax.patches) == 4 and [t.get_text() for t in ax.get_xticklabels()] == ["none", "permuted"]
     assert sorted(round(p.get_height(), 3) for p in ax.patches) == [0.01, 0.03, 0.03, 0.05]
+
+
+def test_spread_bars_show_the_mean_the_runs_and_their_range():
+    fig = plotting.spread_bars_figure({"real digits": [0.98], "fitted normal": [0.5, 0.6, 0.7]}, ylabel="recognised")
+    ax = fig.axes[0]
+    assert [round(p.get_height(), 6) for p in ax.patches] == [0.98, 0.6]
+    assert [t.get_text() for t in ax.texts] == ["98%", "60%"]
+    dots = [line for line in ax.lines if line.get_marker() == "o"]
+    assert len(dots) == 1 and sorted(dots[0].get_ydata()) == [0.5, 0.6, 0.7]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["real digits", "fitted normal"]
+    plain = plotting.spread_bars_figure({"a": [2.0, 4.0]}, ylabel="MSE", percent=False)
+    assert plain.axes[0].texts[0].get_text() == "3"
+    with pytest.raises(ValueError, match="at least one finite result"):
+        plotting.spread_bars_figure({"a": []}, ylabel="x")
+
+
+def test_distance_histograms_compare_shares_of_groups_of_any_size():
+    fig = plotting.distance_histograms_figure({"test codes": RNG.random(500), "samples": 2 + RNG.random(50)}, threshold=1.5, bins=10)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 2
+    for patch, expected in zip(ax.patches, [500, 50], strict=True):
+        assert patch.get_label().endswith(f"({expected:,})")
+    heights = [patch.get_data()[0] for patch in ax.patches]
+    assert all(h.sum() == pytest.approx(1.0) for h in heights), "each group's bars are shares of that group"
+    assert any(line.get_linestyle() == "--" for line in ax.lines)  # the threshold
+    with pytest.raises(ValueError, match="non-negative"):
+        plotting.distance_histograms_figure({"a": np.array([-1.0])})
 
 
 def test_accuracy_vs_labels_figure_uses_a_log_axis():

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from course_utils.reporting import markdown_table
+from course_utils.reporting import markdown_table, summary_rows, summary_table
 
 
 def test_markdown_table_formats_and_aligns_columns():
@@ -35,3 +35,22 @@ def test_markdown_table_default_number_formats():
 def test_markdown_table_bad_input(headers, rows, formats, message):
     with pytest.raises(ValueError, match=message):
         markdown_table(headers, rows, formats=formats)
+
+
+def test_a_summary_becomes_one_row_per_number():
+    summary = {"ratio": 1.0003, "PCA": {"2 components": 0.043, "16 components": np.float32(0.019)}, "epochs": 25, "none": None}
+    assert summary_rows(summary) == [
+        ["ratio", 1.0003], ["PCA: 2 components", 0.043], ["PCA: 16 components", np.float32(0.019)], ["epochs", 25], ["none", None]
+    ]
+    lines = summary_table(summary).splitlines()
+    assert lines[:2] == ["| quantity | value |", "| --- | ---: |"]
+    assert lines[2] == "| ratio | 1.0003 |", "five significant digits by default"
+    assert lines[3] == "| PCA: 2 components | 0.043 |" and lines[5] == "| epochs | 25 |"
+    assert summary_table({"ratio": 1.0003}, value_format="{:.2f}").splitlines()[-1] == "| ratio | 1.00 |"
+
+
+@pytest.mark.parametrize("summary, message", [({}, "non-empty dict"), ({"a": "text"}, r"summary\['a'\] must be a number"),
+                                              ({"a": {"b": [1, 2]}}, r"summary\['a: b'\]")])
+def test_a_summary_of_anything_but_numbers_is_refused(summary, message):
+    with pytest.raises(ValueError, match=message):
+        summary_rows(summary)

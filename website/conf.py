@@ -7,6 +7,7 @@ built site itself (MathJax too, from the sphinx-mathjax-offline package), and no
 from __future__ import annotations
 
 import importlib.util
+import os
 import shutil
 from pathlib import Path
 
@@ -14,22 +15,29 @@ from course_tools import launch_links
 
 REPOSITORY = launch_links.repository_url()
 
+INSTRUCTOR = os.environ.get("COURSE_SITE_INSTRUCTOR") == "1"  # set by course_tools.build_site --instructor
+
 project = "Autoencoders with Keras 3"
-html_title = project
+html_title = project + (" (instructors' build, with solutions)" if INSTRUCTOR else "")
 author = "the course authors"
-extensions = ["myst_nb"]
+extensions = ["myst_nb", "sphinx_copybutton"]
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
 
 # Notebooks are shown with the outputs they were committed with; nothing runs.
 nb_execution_mode = "off"
 nb_ipywidgets_js = {}  # no widget manager from a CDN; the explorers are shown as pictures instead
 myst_enable_extensions = ["dollarmath", "amsmath"]
+# Markdown outputs (e.g. course_utils.reporting.markdown_table) are GitHub-flavoured: CommonMark, MyST-NB's default,
+# has no tables and would show them as pipe text.
+nb_render_markdown_format = "gfm"
 myst_heading_anchors = 3
 # Lecture 00 goes from its title (H1) straight to H3 sections; that is the notebook's choice, not an error here.
 suppress_warnings = ["myst.header"]
 
 # MathJax 3 from the site itself: the files come from the sphinx-mathjax-offline package (copied below).
 mathjax_path = "mathjax/tex-chtml.js"
+# textmacros: "\_" inside \text{log\_var} is an underscore, not a backslash and an underscore.
+mathjax3_config = {"loader": {"load": ["[tex]/textmacros"]}, "tex": {"packages": {"[+]": ["textmacros"]}}}
 _MATHJAX_PARTS = ("tex-chtml.js", "a11y", "adaptors", "input", "output", "sre", "ui")
 
 html_theme = "sphinx_book_theme"
@@ -48,6 +56,14 @@ html_theme_options = {
     "navbar_persistent": [],  # the sidebar has the search field; without this the header shows a second one
 }
 html_show_sphinx = False
+html_use_index = False  # the course has no index entries: no empty "Index" page
+html_static_path = ["static"]
+html_css_files = ["course.css"]
+html_search_scorer = str(Path(__file__).with_name("search_scorer.js"))  # lectures first, each page listed once
+html_copy_source = True  # the download button's .ipynb (build_site puts the committed notebook there)
+# A copy button on code cells and shell commands, not on outputs.
+copybutton_selector = "div.cell_input div.highlight pre, div.highlight-bash div.highlight pre"
+copybutton_exclude = ".linenos, .gp"
 # Without a default the theme logs "Got invalid theme mode" to the console on a first visit.
 html_context = {"default_mode": "auto"}
 html_last_updated_fmt = None

@@ -8,18 +8,14 @@ Executes notebooks/05_sparse_and_variational_autoencoders.ipynb on a fresh kerne
 dict its last section builds (course_tools/benchmarks/notebook_runs.py); every model and training recipe lives in the
 notebook only. Checks the lecture's goals: 2-D VAE test -ELBO <= 140 nats; 32-D VAE test -ELBO <= 95 and
 importance-weighted NLL (k = 200) <= 90 nats; the conditional VAE draws the requested digit in >= 95 % of its samples.
-Prints the numbers, each model's training seconds (wall), the notebook's wall time and the CPU seconds of its kernel.
+Prints the goals, the whole summary, the notebook's wall time, its kernel's CPU seconds and the load average.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import platform
-import resource
 import sys
 
-from course_tools.benchmarks.notebook_runs import add_arguments, benchmark_environment, read_summary
+from course_tools.benchmarks.notebook_runs import run_with_summaries
 from course_tools.paths import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "05_sparse_and_variational_autoencoders.ipynb"
@@ -29,6 +25,8 @@ GOALS = {  # summary key -> (limit, "<=" or ">=")
     "32-D VAE IW NLL (k = 200)": (90.0, "<="),
     "conditional VAE: share drawn as requested": (0.95, ">="),
 }
+# The summary entries the report reads, as key paths; tests/test_benchmarks.py checks that the notebook builds them.
+READS = [(name,) for name in GOALS]
 
 
 def goal_rows(summary: dict) -> list[list[str]]:
@@ -41,27 +39,15 @@ def goal_rows(summary: dict) -> list[list[str]]:
     return rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    with benchmark_environment(args, "Lecture 05 benchmark"):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        summary, seconds = read_summary(NOTEBOOK)
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        from course_utils.reporting import markdown_table  # after the environment is set: it imports TensorFlow
+def report(summary: dict) -> None:
+    from course_utils.reporting import markdown_table, summary_table  # after the environment is set: TensorFlow
 
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    print(f"\n## Lecture 05 ({platform.node()}, {os.cpu_count()} CPUs)\n")
-    print(f"Notebook wall time {seconds:.0f} s ({seconds / 60:.1f} min); CPU time of its kernel {cpu:.0f} s.\n")
-    print(markdown_table(["goal", "value", "limit", ""], goal_rows(summary)))
-    numbers = [[name, value] for name, value in summary.items() if not isinstance(value, dict)]
-    print("\n" + markdown_table(["number the lecture reports", "value"], numbers))
-    for name, table in summary.items():
-        if isinstance(table, dict):
-            print(f"\n{name}:\n")
-            print(markdown_table(["", "value"], [[key, value] for key, value in table.items()]))
-    return 0 if args.quick or all(row[-1] == "reached" for row in goal_rows(summary)) else 1
+    print("\n" + markdown_table(["goal", "value", "limit", ""], goal_rows(summary)))
+    print("\n" + summary_table(summary))
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_with_summaries(argv, __doc__.splitlines()[0], "Lecture 05 benchmark", [NOTEBOOK], lambda s: report(s[0]))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import contextlib
 import json
 import os
 import platform
+import resource
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -111,4 +112,33 @@ def run_one_notebook(
     with benchmark_environment(args, title):
         numbers, seconds = read_from_kernel(notebook, expression)
         report(numbers, seconds)
+    return 0
+
+
+def _children_cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process's finished, reaped children, such as the kernels it ran."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_with_summaries(
+    argv: list[str] | None, description: str, title: str, notebooks: list[Path], report: Callable[[list[dict[str, Any]]], None]
+) -> int:
+    """The whole command line of a benchmark that reads lectures' ``summary`` dicts: parse --warm/--quick, run each
+    notebook on a fresh kernel in turn, hand ``report`` their summaries, then print each notebook's wall time, its
+    kernel's CPU seconds and the load average when it started (on a busy machine wall time alone misleads)."""
+    parser = argparse.ArgumentParser(description=description)
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    with benchmark_environment(args, title):
+        summaries, times = [], []
+        for path in notebooks:
+            load, cpu = os.getloadavg()[0], _children_cpu_seconds()
+            summary, seconds = read_summary(path)
+            summaries.append(summary)
+            times.append((path.name, seconds, _children_cpu_seconds() - cpu, load))
+        report(summaries)
+        print()
+        for name, wall, cpu, load in times:
+            print(f"{name}: wall {wall / 60:.1f} min ({wall:.0f} s), kernel CPU {cpu:.0f} s, load average {load:.1f} at its start")
     return 0

@@ -35,15 +35,17 @@ def build_autoencoder():
     return keras.Model(image, decoder(encoder(image)), name="autoencoder")
 
 
-def train_autoencoder(x_train_flat, seed=42):
+def train_autoencoder(x_train_flat, seed=42, validation_data=None):
     """Build lecture 01's autoencoder from `seed`, train it on `x_train_flat` (or load the cached weights) and
-    return it with its FitResult: 10 epochs of batches of 50, MSE, Adam with a cosine decay from 3e-3 to 0."""
+    return it with its FitResult: 10 epochs of batches of 50, MSE, Adam with a cosine decay from 3e-3 to 0.
+    `validation_data`, a pair (inputs, targets), is scored after every epoch and never trained on."""
     course_utils.seed_everything(seed)
     autoencoder = build_autoencoder()
     epochs, batch_size = course_utils.epochs(10), 50
     optimizer = training.cosine_decay_adam(3e-3, epochs=epochs, n_samples=len(x_train_flat), batch_size=batch_size)
     autoencoder.compile(optimizer=optimizer, loss="mse")
     result = training.fit_or_load(
-        autoencoder, "dense_mnist_156", x_train_flat, x_train_flat, epochs=epochs, batch_size=batch_size
+        autoencoder, "dense_mnist_156", x_train_flat, x_train_flat,
+        epochs=epochs, batch_size=batch_size, validation_data=validation_data,
     )
     return autoencoder, result

@@ -4,6 +4,13 @@ through Playwright, and a fresh page per test that is photographed when the test
 Chromium is the system one (Debian's `chromium` package, or COURSE_CHROMIUM=/path/to/chrome);
 Playwright's own browser download is never used. Without a browser the tests skip, except under
 CI=true, where a missing browser fails them.
+
+JupyterLab runs the notebooks in quick mode with a copy of the run's weight cache. With `--full` it runs
+them in full mode with your own weight cache (COURSE_CACHE_DIR, else ~/.cache/course_utils), so the
+explorers show the trained models; `--explorer-pictures DIR` copies the explorer pictures the tests take
+into DIR. The website's pictures are retaken, after the lectures were executed in full mode, with
+
+    python -m pytest tests/browser/test_jupyterlab.py -k explorer --full --explorer-pictures docs
 """
 
 from __future__ import annotations
@@ -35,6 +42,7 @@ INSTALL_HINT = (
     "`python -m pip install -e \".[dev]\"` (no `playwright install` needed)"
 )
 _SCREENSHOTS = pytest.StashKey[list]()
+EXPLORER_PICTURES_OPTION = "--explorer-pictures"
 _REPORTS = pytest.StashKey[dict]()
 
 
@@ -61,11 +69,15 @@ def find_chromium() -> str | None:
     return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
 
 
-def pytest_collection_modifyitems(session, config, items):
-    """Run the browser tests last: they are the slowest, and by then nbval has filled the weight cache."""
-    browser = [item for item in items if item.get_closest_marker("browser")]
-    if browser:
-        items[:] = [item for item in items if not item.get_closest_marker("browser")] + browser
+def pytest_addoption(parser):
+    parser.addoption(
+        EXPLORER_PICTURES_OPTION,
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="copy the pictures of the interactive explorers that the browser tests take into DIR (the website's are in "
+        "docs/); with --full, JupyterLab runs in full mode on your own weight cache, so they show the trained models",
+    )
 
 
 # ----- reports and screenshots
@@ -103,22 +115,43 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
 
 # ----- server and browser
 @pytest.fixture(scope="session")
-def lab_server(tmp_path_factory):
-    """JupyterLab serving a temporary copy of notebooks/, in quick mode, with a private weight cache."""
+def lab_full_mode(request) -> bool:
+    """True when JupyterLab runs the notebooks in full mode: `--full` (see the root conftest.py)."""
+    return bool(request.config.getoption("--full", default=False))
+
+
+@pytest.fixture(scope="session")
+def explorer_pictures(request) -> Path | None:
+    """The folder the explorer pictures are copied to (--explorer-pictures), or None."""
+    folder = request.config.getoption(EXPLORER_PICTURES_OPTION)
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def lab_server(lab_full_mode, tmp_path_factory):
+    """JupyterLab serving a temporary copy of notebooks/: in quick mode with a private copy of the run's weight cache,
+    or with --full in full mode with your own weight cache (where `python -m course_tools.execute` left the weights)."""
     base = tmp_path_factory.mktemp("jupyterlab")
     root = base / "notebooks"
     if (ROOT / "notebooks").is_dir():
         shutil.copytree(ROOT / "notebooks", root, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     else:
         root.mkdir()
-    weights = base / "weights"
-    run_cache = os.environ.get("COURSE_CACHE_DIR", "").strip()
-    if run_cache and Path(run_cache).is_dir():
-        # Start from a copy of the weights this test run has trained already (nbval executes the notebooks
-        # before the browser tests, see pytest_collection_modifyitems): the kernel loads them instead of
-        # training again, and the run's own cache is never written to.
-        shutil.copytree(run_cache, weights)
-    env = {"COURSE_QUICK": "1", "COURSE_CACHE_DIR": str(weights)}
+    if lab_full_mode:
+        from course_utils.training import cache_dir
+
+        env = {"COURSE_QUICK": "0", "COURSE_CACHE_DIR": str(cache_dir())}
+    else:
+        weights = base / "weights"
+        run_cache = os.environ.get("COURSE_CACHE_DIR", "").strip()
+        if run_cache and Path(run_cache).is_dir():
+            # Start from a copy of whatever weights this test run has trained so far (nbval may be executing the
+            # notebooks in another worker): the kernel loads those instead of training again, trains the rest in
+            # quick mode, and the run's own cache is never written to.
+            shutil.copytree(run_cache, weights)
+        env = {"COURSE_QUICK": "1", "COURSE_CACHE_DIR": str(weights)}
     # COURSE_DATA_DIR and COURSE_OFFLINE pass through from the test run's environment.
     server = JupyterLabServer(root, base / "state", env=env).start()
     try:

@@ -3,11 +3,15 @@ the interactive explorers redraw when a slider moves, and a training shows live 
 
 nbval runs the notebooks but never draws them, so it cannot see a widget that fails to render or a
 slider whose callback is broken. Run only these tests with `python -m pytest -m browser`.
+
+Each explorer is photographed as the notebook opens it, before a slider moves: the website shows that picture
+(see conftest.py for taking them in full mode into docs/).
 """
 
 from __future__ import annotations
 
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -79,12 +83,15 @@ def test_jupyterlab_opens_the_lecture_without_error(lab, path):
 @pytest.mark.parametrize(
     ("notebook", "function", "image", "screenshot"), EXPLORERS, ids=[f"{e[0][:2]}-{e[1]}" for e in EXPLORERS]
 )
-def test_explorer_redraws_when_a_slider_moves(lab, screenshot_dir, notebook, function, image, screenshot):
+def test_explorer_redraws_when_a_slider_moves(
+    lab, lab_full_mode, screenshot_dir, explorer_pictures, notebook, function, image, screenshot
+):
     path = ROOT / "notebooks" / notebook
     index = _cell_calling(path, function)
     lab.open(notebook)
 
-    count = lab.run_up_to(index)
+    # Full mode loads every trained model from the weight cache (or trains what is missing: up to a lecture's time).
+    count = lab.run_up_to(index, timeout_s=3600 if lab_full_mode else 240)
     assert count == _code_cells_up_to(path, index), "every cell above the explorer runs once, in order"
     output = lab.output_area(index)
     slider = output.locator(".widget-slider").first
@@ -96,6 +103,9 @@ def test_explorer_redraws_when_a_slider_moves(lab, screenshot_dir, notebook, fun
     assert WIDGET_ERROR not in output.inner_text()
     assert lab.dialogs() == []
     images = output.locator(image)
+    lab.screenshot_widget(output, screenshot_dir / screenshot)  # as the notebook opens it: what the text describes
+    if explorer_pictures is not None:
+        shutil.copy2(screenshot_dir / screenshot, explorer_pictures / screenshot)
     before = lab.image_digests(images)
     assert before, f"{function}() shows no image matching {image!r}"
 
@@ -108,7 +118,6 @@ def test_explorer_redraws_when_a_slider_moves(lab, screenshot_dir, notebook, fun
     assert readout.inner_text() != value, f"the slider does not move with the arrow keys (reads {value})"
 
     lab.wait_for_new_images(images, before)
-    lab.screenshot_widget(output, screenshot_dir / screenshot)
 
 
 # A training short enough for CI that still lasts a few seconds: each epoch ends with a one-second pause.
@@ -125,9 +134,11 @@ TRAINING_CELLS = [
 ]
 
 
-def test_training_progress_moves_and_then_settles(lab, lab_server):
+def test_training_progress_moves_and_then_settles(lab, lab_server, lab_full_mode):
     """While fit_or_load trains, its cell shows 'epoch x/N, loss, elapsed, time left' rewritten in place; afterwards
     only the notebook's own summary line is left."""
+    if lab_full_mode:
+        pytest.skip("a quick-mode check (4 epochs); with --full it would train 40")
     name = "training_progress_check.ipynb"
     kernel = nbformat.read(LECTURES[0], as_version=4).metadata.kernelspec  # so JupyterLab starts it without asking
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in TRAINING_CELLS], metadata={"kernelspec": kernel})

@@ -1,8 +1,8 @@
 """Benchmark for the exercises: the full-mode numbers of the five solution notebooks.
 
-    python -m course_tools.benchmarks.solutions            # with a fresh, empty weight cache: every model is trained
-    python -m course_tools.benchmarks.solutions --warm     # reuse COURSE_CACHE_DIR: reads the numbers of an earlier run
-    python -m course_tools.benchmarks.solutions --quick    # quick mode: checks in minutes that the script still works
+    python -m course_tools.benchmarks.exercise_solutions            # with a fresh, empty weight cache: every model is trained
+    python -m course_tools.benchmarks.exercise_solutions --warm     # reuse COURSE_CACHE_DIR: reads the numbers of an earlier run
+    python -m course_tools.benchmarks.exercise_solutions --quick    # quick mode: checks in minutes that the script still works
 
 Needs the data (COURSE_DATA_DIR or a download). Each solution notebook is executed top to bottom on a fresh
 kernel and then asked for the numbers it computed (course_tools/benchmarks/notebook_runs.py), so the table below is exactly
