@@ -1,31 +1,48 @@
-"""Grade the exercises with nbgrader exactly as README's "Teaching with this course" says, in quick mode.
+"""Grade the exercises with nbgrader exactly as README's "Teaching with this course" says, in quick mode, sandboxed.
 
-One run of README's command block, on a temporary copy, grades three students per exercise, each handing
-in the release: ``solution`` with every task answered as in the solution notebook, ``blank`` untouched,
-``wrong`` with one task answered wrongly (``tests/wrong_submissions.py``). The tests then read nbgrader's
-gradebook, autograded notebooks and feedback: solutions get full marks on every autograded test, the blank
-release 0 on every task and no error but its placeholders, each wrong submission less than full marks with
-feedback that names the mistake. The same run's release is compared with the committed ``exercises/``.
+One run of README's command block, on a temporary copy, grades per exercise: ``solution``, the solution notebook
+itself handed in (so every solution notebook runs once per test run, here and not again under nbval), ``blank``, the
+release untouched, and ``wrong``, a submission with several tasks answered wrongly (``tests/wrong_submissions.py``);
+for exercise 3 also hostile submissions that try to switch the checks off, write the gradebook, edit the installed
+checks, open a socket and read the instructor's home. Private hidden tests are added from a folder outside the
+course (``COURSE_PRIVATE_TESTS``). The hostile students' names sort first, so they are graded before everybody else.
+
+The tests read nbgrader's gradebook export, autograded notebooks, feedback and the tamper report: solutions get full
+marks on every autograded test with no flag and print what the committed notebooks print in their guarded cells; the
+blank release scores 0 and fails only at its placeholders; each wrong answer loses its test with feedback naming the
+mistake; each hostile submission scores below full marks or is refused, is flagged, and changes nothing outside its
+sandbox; the private tests run at autograde and are absent from the release.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import re
+import secrets
 import shutil
+import socket
 import subprocess
+import threading
 from pathlib import Path
 
 import nbformat
 import pytest
-from wrong_submissions import WRONG_SUBMISSIONS
+from nbformat.v4 import new_code_cell
+from wrong_submissions import HOSTILE_SUBMISSIONS, WRONG_SUBMISSIONS
 
 from course_tools import release as exercise_tools
+from course_tools import sandbox
 
 ROOT = Path(__file__).resolve().parents[1]
 EXERCISES = sorted(p.stem for p in (ROOT / "solutions").glob("ex*.ipynb"))
-STUDENTS = ("solution", "blank", "wrong")
+HOSTILE_EXERCISE = "ex3_denoising"
+PRIVATE_MARKER = "private hidden test of the instructor ran"
+PRIVATE_TEST = f'''_private = add_noise(np.full((8, 28, 28, 1), 0.5, np.float32), 0.05, 2024)
+assert abs(float(_private.std()) - 0.05) < 0.01, "private test: the noise level must follow sigma"
+print("{PRIVATE_MARKER}")'''
+SANDBOXED = shutil.which("bwrap") is not None and sandbox.sandbox_enabled()
 
 
 def readme_commands() -> str:
@@ -37,11 +54,9 @@ def readme_commands() -> str:
     return match.group(1)
 
 
-MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
-
-
-def _submission(release: Path, answers: dict[str, str]) -> nbformat.NotebookNode:
-    """Return the released notebook with the cells named by grade_id answered as given (what a student hands in)."""
+def _submission(release: Path, answers: dict[str, str], added: list[str] = ()) -> nbformat.NotebookNode:
+    """Return the released notebook with the cells named by grade_id answered as given, and ``added`` cells inserted
+    after the first code cell (what a student hands in)."""
     notebook = nbformat.read(release, as_version=4)
     answers = dict(answers)
     for cell in notebook.cells:
@@ -49,40 +64,96 @@ def _submission(release: Path, answers: dict[str, str]) -> nbformat.NotebookNode
         if grade_id in answers:
             cell.source = answers.pop(grade_id)
     assert not answers, f"{release.name}: no solution cell with grade_id {sorted(answers)}"
+    first_code = next(i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code")
+    for offset, source in enumerate(added, start=1):
+        notebook.cells.insert(first_code + offset, new_code_cell(source))
     return notebook
 
 
-def _solution_answers(exercise: str) -> dict[str, str]:
-    """Return the solution's answer to every task, by grade_id, without nbgrader's markers."""
-    solution = nbformat.read(ROOT / "solutions" / f"{exercise}.ipynb", as_version=4)
-    return {
-        cell.metadata["nbgrader"]["grade_id"]: "\n".join(line for line in cell.source.splitlines() if line.strip() not in MARKERS)
-        for cell in solution.cells
-        if cell.metadata.get("nbgrader", {}).get("solution")
-    }
+def _digests(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.rglob("*.py"))}
+
+
+class _Listener:
+    """A TCP server on 127.0.0.1 that records every connection made to it."""
+
+    def __init__(self) -> None:
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.connections = 0
+        self.server.settimeout(0.5)
+        self.running = True
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while self.running:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            connection.close()
+
+    def close(self) -> None:
+        self.running = False
+        self.thread.join()
+        self.server.close()
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """Run README's commands in a temporary folder that holds solutions/, the nbgrader settings and the students' notebooks."""
+    """Run README's commands in a temporary folder holding solutions/ and the students' notebooks."""
+    if not SANDBOXED and os.environ.get("CI", "").lower() == "true":
+        pytest.fail("CI grades in the bubblewrap sandbox: install it (apt-get install bubblewrap).")
     work = tmp_path_factory.mktemp("teaching")
-    shutil.copytree(ROOT / "solutions", work / "solutions")
-    (work / "course_tools").mkdir()
-    shutil.copy(ROOT / "course_tools" / "nbgrader_config.py", work / "course_tools")
+    (work / "solutions").mkdir()
     for exercise in EXERCISES:
-        for student in STUDENTS:
-            (work / "collected" / student / exercise).mkdir(parents=True)
-        release = ROOT / "exercises" / f"{exercise}.ipynb"
-        shutil.copy(release, work / "collected" / "blank" / exercise)
-        for student, answers in (("solution", _solution_answers(exercise)), ("wrong", WRONG_SUBMISSIONS[exercise]["answers"])):
-            nbformat.write(_submission(release, answers), work / "collected" / student / exercise / f"{exercise}.ipynb")
-    env = {**os.environ, "COURSE_QUICK": "1", "MPLBACKEND": "Agg"}
-    run = subprocess.run(["bash", "-euo", "pipefail", "-c", readme_commands()], cwd=work, env=env, capture_output=True, text=True)
-    assert run.returncode == 0, f"README's commands failed:\n{run.stdout[-3000:]}\n{run.stderr[-6000:]}"
+        shutil.copy(ROOT / "solutions" / f"{exercise}.ipynb", work / "solutions")
+    private = work.parent / "course-private"
+    (private / HOSTILE_EXERCISE).mkdir(parents=True)
+    (private / HOSTILE_EXERCISE / "check_add_noise.py").write_text(PRIVATE_TEST)
+    home = work.parent / "instructor-home"
+    home.mkdir()
+    secret = secrets.token_hex(16)
+    (home / "secret.txt").write_text(secret)
+    listener = _Listener()
     course = work / "course"
+    placeholders = {"gradebook": str(course / "gradebook.db"), "port": listener.port, "secret": str(home / "secret.txt")}
+
+    for exercise in EXERCISES:
+        release = ROOT / "exercises" / f"{exercise}.ipynb"
+        students = {
+            "solution": nbformat.read(ROOT / "solutions" / f"{exercise}.ipynb", as_version=4),
+            "blank": nbformat.read(release, as_version=4),
+            "wrong": _submission(release, WRONG_SUBMISSIONS[exercise]["answers"]),
+        }
+        if exercise == HOSTILE_EXERCISE and SANDBOXED:  # without the sandbox these would really do what they try
+            for student, hostile in HOSTILE_SUBMISSIONS.items():
+                added = [source.format(**placeholders) for source in hostile["added"]]
+                students[student] = _submission(release, hostile["answers"], added)
+        for student, notebook in students.items():
+            (work / "collected" / student / exercise).mkdir(parents=True)
+            nbformat.write(notebook, work / "collected" / student / exercise / f"{exercise}.ipynb")
+
+    installed = _digests(ROOT / "course_utils")
+    env = {**os.environ, "COURSE_QUICK": "1", "MPLBACKEND": "Agg", "HOME": str(home), "COURSE_PRIVATE_TESTS": str(private)}
+    try:
+        run = subprocess.run(["bash", "-euo", "pipefail", "-c", readme_commands()], cwd=work, env=env, capture_output=True, text=True)
+    finally:
+        listener.close()
+    assert run.returncode == 0, f"README's commands failed:\n{run.stdout[-3000:]}\n{run.stderr[-6000:]}"
     with open(course / "grades.csv", newline="") as handle:
         grades = {(row["assignment"], row["student_id"]): row for row in csv.DictReader(handle)}
-    return {"course": course, "grades": grades, "log": run.stderr}
+    return {
+        "course": course,
+        "grades": grades,
+        "log": run.stderr,
+        "installed": installed,
+        "connections": listener.connections,
+        "secret": secret,
+        "private": private,
+    }
 
 
 def _notebook(graded, folder: str, student: str, exercise: str) -> nbformat.NotebookNode:
@@ -104,6 +175,11 @@ def _text(cell) -> str:
 
 def _errors(cell) -> list:
     return [out for out in cell.get("outputs", []) if out.output_type == "error"]
+
+
+def _feedback(graded, student: str, exercise: str) -> str:
+    html = (graded["course"] / "feedback" / student / exercise / f"{exercise}.html").read_text()
+    return html.replace("&#39;", "'").replace("&quot;", '"').replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def test_the_release_is_the_committed_exercises(graded):
@@ -140,27 +216,32 @@ def test_nbgrader_warns_about_nothing_of_ours(graded):
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)
-def test_the_solution_gets_full_marks_and_runs_without_errors(graded, exercise):
+def test_the_solution_gets_full_marks_runs_without_errors_and_prints_what_is_committed(graded, exercise):
     notebook = _notebook(graded, "autograded", "solution", exercise)
     errors = [(i, out.ename, out.evalue) for i, cell in enumerate(notebook.cells) if cell.cell_type == "code" for out in _errors(cell)]
     assert not errors, f"{exercise}: the solution raised {errors}"
     tests = _test_cells(notebook)
     assert tests, f"{exercise} has no autograded test cell"
     for grade_id, cell in tests.items():
-        assert "PASSED" in "".join(out.get("text", "") for out in cell.outputs), f"{exercise}: {grade_id} printed no PASSED"
+        assert "PASSED" in _text(cell), f"{exercise}: {grade_id} printed no PASSED"
     committed = {c.id: c for c in nbformat.read(ROOT / "solutions" / f"{exercise}.ipynb", as_version=4).cells}
     for cell in notebook.cells:  # what nbval would compare: cells whose output is deterministic and guarded
         if "nbval-check-output" in cell.metadata.get("tags", []):
             assert _text(cell) == _text(committed[cell.id]), f"{exercise}, cell {cell.id} prints something else now"
     row = graded["grades"][exercise, "solution"]
-    manual = sum(c.metadata["nbgrader"]["points"] for c in notebook.cells
-                 if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"].get("solution"))
+    manual = sum(
+        c.metadata["nbgrader"]["points"]
+        for c in notebook.cells
+        if c.metadata.get("nbgrader", {}).get("grade") and c.metadata["nbgrader"].get("solution")
+    )
     assert float(row["raw_score"]) == float(row["max_score"]) - manual, row  # written answers wait for a person
+    assert row["tamper_flags"] == "", row
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)
 def test_the_blank_release_scores_zero_and_fails_only_at_its_placeholders(graded, exercise):
     assert float(graded["grades"][exercise, "blank"]["raw_score"]) == 0
+    assert graded["grades"][exercise, "blank"]["tamper_flags"] == ""
     notebook = _notebook(graded, "autograded", "blank", exercise)
     for grade_id, cell in _test_cells(notebook).items():
         assert _errors(cell), f"{exercise}: the test {grade_id} passed on the blank release"
@@ -170,12 +251,62 @@ def test_the_blank_release_scores_zero_and_fails_only_at_its_placeholders(graded
 
 
 @pytest.mark.parametrize("exercise", EXERCISES)
-def test_a_wrong_submission_loses_points_and_its_feedback_names_the_mistake(graded, exercise):
-    expected = WRONG_SUBMISSIONS[exercise]
+def test_each_wrong_answer_loses_its_test_with_feedback_naming_the_mistake(graded, exercise):
+    expected = WRONG_SUBMISSIONS[exercise]["expect"]
     row = graded["grades"][exercise, "wrong"]
-    assert float(row["raw_score"]) < float(row["max_score"])
-    notebook = _notebook(graded, "autograded", "wrong", exercise)
-    failing = _test_cells(notebook)[expected["failing_test"]]
-    assert [out.ename for out in _errors(failing)] == ["CheckFailed"], failing.outputs
-    feedback = (graded["course"] / "feedback" / "wrong" / exercise / f"{exercise}.html").read_text()
-    assert expected["feedback"] in feedback.replace("&#39;", "'").replace("&quot;", '"')
+    assert float(row["raw_score"]) < float(row["max_score"]) and row["tamper_flags"] == "", row
+    tests = _test_cells(_notebook(graded, "autograded", "wrong", exercise))
+    feedback = _feedback(graded, "wrong", exercise)
+    for grade_id, phrase in expected.items():
+        assert [out.ename for out in _errors(tests[grade_id])] == ["CheckFailed"], (grade_id, tests[grade_id].outputs)
+        assert phrase in "".join(out.evalue for out in _errors(tests[grade_id])), (grade_id, _errors(tests[grade_id]))
+        assert phrase in feedback, (grade_id, phrase)
+
+
+def test_private_hidden_tests_run_at_autograde_and_are_absent_from_the_release(graded):
+    course, exercise = graded["course"], HOSTILE_EXERCISE
+    solution_tests = _test_cells(_notebook(graded, "autograded", "solution", exercise))
+    assert PRIVATE_MARKER in _text(solution_tests["check_add_noise"])
+    wrong_tests = _test_cells(_notebook(graded, "autograded", "wrong", exercise))
+    assert PRIVATE_MARKER not in _text(wrong_tests["check_add_noise"])  # it failed before (the public check) or at it
+    assert "private test" in (course / "source" / exercise / f"{exercise}.ipynb").read_text()
+    for released in [*(course / "release").rglob("*.ipynb"), *(ROOT / "exercises").glob("*.ipynb")]:
+        assert PRIVATE_MARKER not in released.read_text() and "private test" not in released.read_text(), released
+
+
+def _hostile(graded):
+    if not SANDBOXED:
+        pytest.skip("the hostile submissions are graded only inside the bubblewrap sandbox (apt-get install bubblewrap)")
+    return {student: graded["grades"][HOSTILE_EXERCISE, student] for student in HOSTILE_SUBMISSIONS}
+
+
+def test_hostile_submissions_score_below_full_marks_and_are_flagged(graded):
+    for student, row in _hostile(graded).items():
+        assert float(row["raw_score"]) < float(row["max_score"]) - 2, row  # 2 points are the written answer
+        for phrase in HOSTILE_SUBMISSIONS[student]["flags"]:
+            assert phrase in row["tamper_flags"], (student, phrase, row["tamper_flags"])
+        notice = re.sub(r"<[^>]+>", "", _feedback(graded, student, HOSTILE_EXERCISE))  # the page's text: `code` is markup there
+        assert "Grading notice" in notice and HOSTILE_SUBMISSIONS[student]["flags"][0].replace("`", "") in notice, student
+
+
+def test_switched_off_checks_score_zero_on_every_test(graded):
+    rows = _hostile(graded)
+    for student in ("aa-rebound", "aa-shadowed"):
+        assert float(rows[student]["raw_score"]) == 0, rows[student]
+        tests = _test_cells(_notebook(graded, "autograded", student, HOSTILE_EXERCISE))
+        for grade_id, cell in tests.items():
+            assert [out.ename for out in _errors(cell)] == ["ChecksReplaced"], (student, grade_id, _errors(cell))
+
+
+def test_the_sandbox_refused_the_intruder_and_nothing_outside_changed(graded):
+    _hostile(graded)
+    notebook = _notebook(graded, "autograded", "aa-intruder", HOSTILE_EXERCISE)
+    added = [cell for cell in notebook.cells if cell.cell_type == "code" and "nbgrader" not in cell.metadata]
+    assert len(added) == 4 and all(_errors(cell) for cell in added), [cell.get("outputs") for cell in added]
+    assert _digests(ROOT / "course_utils") == graded["installed"], "the installed course_utils changed during grading"
+    assert graded["connections"] == 0, "a submission connected to a server on the grading machine"
+    assert not any(graded["secret"] in p.read_text(errors="ignore") for p in graded["course"].rglob("*") if p.is_file())
+    rows = graded["grades"]
+    for exercise in EXERCISES:  # graded after the intruder: nobody got the intruder's full marks
+        assert float(rows[exercise, "blank"]["raw_score"]) == 0
+        assert float(rows[exercise, "wrong"]["raw_score"]) < float(rows[exercise, "solution"]["raw_score"])

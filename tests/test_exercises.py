@@ -43,7 +43,24 @@ def test_solutions_are_nbgrader_source_notebooks(path):
             assert meta["locked"], f"{meta['grade_id']}: every other cell is read-only"
         if "### BEGIN HIDDEN TESTS" in cell.source:
             assert meta["grade"] and not meta["solution"], "hidden tests belong in autograded test cells"
-    assert kinds["solution"] == kinds["test"] >= 2 and kinds["answer"] >= 1, kinds
+    assert kinds["test"] >= kinds["solution"] >= 2 and kinds["answer"] >= 1, kinds
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=[p.name for p in SOLUTIONS])
+def test_every_graded_test_runs_the_courses_own_checks_and_some_run_them_on_other_inputs(path):
+    from course_utils.checks import shipped
+
+    guard = f"### BEGIN HIDDEN TESTS\n{shipped.PRELUDE}\n### END HIDDEN TESTS\n"
+    tests = [
+        c
+        for c in nbformat.read(path, as_version=4).cells
+        if c.metadata["nbgrader"].get("grade") and c.cell_type == "code" and not c.metadata["nbgrader"].get("solution")
+    ]
+    for cell in tests:
+        assert cell.source.startswith(guard), (
+            f"{cell.metadata['nbgrader']['grade_id']}: start with the guard of course_utils.checks.shipped"
+        )
+    assert any(cell.source.count("### BEGIN HIDDEN TESTS") >= 2 for cell in tests), "no hidden test beyond the guard"
 
 
 def _executed(*cells):
@@ -113,7 +130,7 @@ def test_differences_are_reported_cell_by_cell(tmp_path):
 
 def test_course_utils_holds_no_exercise_tooling():
     assert not (ROOT / "course_utils" / "exercises.py").exists()
-    for path in (ROOT / "course_utils").glob("*.py"):
+    for path in (ROOT / "course_utils").rglob("*.py"):
         imported = {
             alias.name.split(".")[0]
             for node in ast.walk(ast.parse(path.read_text()))
