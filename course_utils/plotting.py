@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Ellipse
 from matplotlib.ticker import MaxNLocator
 
-from course_utils._validate import check_int
+from course_utils._validate import check_int, is_number
 
 if TYPE_CHECKING:
     import keras
@@ -710,13 +710,23 @@ def activation_histograms_figure(codes: Mapping[str, np.ndarray], bins: int = 40
     return fig
 
 
+def _value_and_spread(value: object, name: str) -> tuple[float, float]:
+    """Return ``(value, 0.0)`` for a number and ``(mean, spread)`` for a pair such as the mean and spread over seeds."""
+    if is_number(value):
+        return float(value), 0.0
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(is_number(v) for v in value) and value[1] >= 0:
+        return float(value[0]), float(value[1])
+    raise ValueError(f"{name} must be a number or a pair (mean, spread >= 0), got {value!r}.")
+
+
 def sparsity_sweep_figure(
-    sweeps: Mapping[str, Mapping[float, tuple[float, float]]], baseline: tuple[float, float] | None = None
+    sweeps: Mapping[str, Mapping[float, tuple[object, object]]], baseline: tuple[object, object] | None = None
 ) -> Figure:
     """Return two panels against the penalty weight (log axis): the mean code activation and the reconstruction error.
 
     ``sweeps`` maps a penalty name to {weight: (mean activation, error)}; ``baseline`` is the unpenalised model's
-    (mean activation, error), drawn as dashed lines.
+    (mean activation, error), drawn as dashed lines. Each activation or error is a number or a pair (mean, spread),
+    e.g. over seeds: spreads are drawn as error bars (as a band around the baseline).
     """
     if not sweeps or any(not points for points in sweeps.values()):
         raise ValueError("sweeps must map each penalty name to at least one {weight: (mean activation, error)} entry.")
@@ -727,9 +737,15 @@ def sparsity_sweep_figure(
             weights = sorted(points)
             if any(w <= 0 for w in weights):
                 raise ValueError(f"penalty weights must be positive for a log axis, got {weights} for {name!r}.")
-            ax.plot(weights, [points[w][index] for w in weights], marker="o", label=name)
+            values = [_value_and_spread(points[w][index], f"sweeps[{name!r}][{w!r}][{index}]") for w in weights]
+            (line,) = ax.plot(weights, [v for v, _ in values], marker="o", label=name)
+            if any(spread for _, spread in values):
+                ax.errorbar(weights, [v for v, _ in values], yerr=[e for _, e in values], fmt="none", ecolor=line.get_color(), capsize=3)
         if baseline is not None:
-            ax.axhline(baseline[index], color="grey", linestyle="--", label="no penalty")
+            value, spread = _value_and_spread(baseline[index], f"baseline[{index}]")
+            ax.axhline(value, color="grey", linestyle="--", label="no penalty")
+            if spread:
+                ax.axhspan(value - spread, value + spread, color="grey", alpha=0.2, linewidth=0)
         ax.set_xscale("log")
         ax.set_xlabel("penalty weight")
         ax.set_ylabel(ylabel)

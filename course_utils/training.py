@@ -75,19 +75,33 @@ def cache_dir() -> Path:
 
 
 def cosine_decay_adam(
-    peak_learning_rate: float, epochs: int, n_samples: int, batch_size: int, final_fraction: float = 0.0
+    peak_learning_rate: float,
+    epochs: int,
+    n_samples: int,
+    batch_size: int,
+    final_fraction: float = 0.0,
+    warmup_epochs: int = 0,
 ) -> keras.optimizers.Adam:
     """Return Adam whose learning rate falls from ``peak_learning_rate`` along a cosine over ``epochs`` to
-    ``final_fraction * peak_learning_rate`` (0 by default)."""
+    ``final_fraction * peak_learning_rate`` (0 by default). With ``warmup_epochs`` the rate first rises linearly from
+    0 to the peak over that many epochs and then falls along the cosine over the remaining ones."""
     epochs = check_int("epochs", epochs, 1)
     n_samples = check_int("n_samples", n_samples, 1)
     batch_size = check_int("batch_size", batch_size, 1)
+    warmup_epochs = check_int("warmup_epochs", warmup_epochs, 0, epochs - 1, why=f" (fewer than the {epochs} epochs)")
     if not is_number(peak_learning_rate) or not 0 < peak_learning_rate < 1:
         raise ValueError(f"peak_learning_rate must be a number between 0 and 1, got {peak_learning_rate!r}.")
     if not is_number(final_fraction) or not 0 <= final_fraction <= 1:
         raise ValueError(f"final_fraction must be a number from 0 to 1, got {final_fraction!r}.")
-    steps = epochs * -(-n_samples // batch_size)  # batches per epoch, rounded up
-    schedule = keras.optimizers.schedules.CosineDecay(float(peak_learning_rate), decay_steps=steps, alpha=float(final_fraction))
+    batches = -(-n_samples // batch_size)  # batches per epoch, rounded up
+    steps, warmup_steps = epochs * batches, warmup_epochs * batches
+    if not warmup_steps:
+        schedule = keras.optimizers.schedules.CosineDecay(float(peak_learning_rate), decay_steps=steps, alpha=float(final_fraction))
+    else:
+        schedule = keras.optimizers.schedules.CosineDecay(
+            0.0, decay_steps=steps - warmup_steps, alpha=float(final_fraction),
+            warmup_target=float(peak_learning_rate), warmup_steps=warmup_steps,
+        )
     return keras.optimizers.Adam(schedule)
 
 

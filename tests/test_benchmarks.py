@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from course_tools.benchmarks import exercise_solutions as exercises
-from course_tools.benchmarks import lecture00_02, lecture01, lecture03, lecture04, notebook_runs
+from course_tools.benchmarks import lecture00_02, lecture01, lecture03, lecture04, lecture05, notebook_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -124,6 +124,13 @@ def test_lecture03_goals_are_checked_on_the_summary_alone(changes, missed):
     assert len(reached) == 3
 
 
+def test_lecture05_benchmark_tells_reached_goals_from_missed_ones():
+    summary = {name: (limit + 1 if sense == "<=" else limit - 0.01) for name, (limit, sense) in lecture05.GOALS.items()}
+    assert all(row[-1] == "NOT reached" for row in lecture05.goal_rows(summary))
+    summary = {name: limit for name, (limit, _) in lecture05.GOALS.items()}
+    assert all(row[-1] == "reached" for row in lecture05.goal_rows(summary))
+
+
 def _summary_table_rows(path: Path) -> set[str]:
     """The quantities of the summary table that the committed notebook's last cell shows."""
     last = [cell for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"][-1]
@@ -136,6 +143,7 @@ SUMMARY_READS = [
     (lecture01.NOTEBOOK, lecture01.READS),
     (lecture00_02.LECTURE00, lecture00_02.READS00),
     (lecture00_02.LECTURE02, lecture00_02.READS02),
+    (lecture05.NOTEBOOK, lecture05.READS),
 ]
 
 

@@ -368,6 +368,19 @@ def test_sparsity_sweep_draws_each_penalty_and_the_baseline():
     left, right = fig.axes
     assert left.get_xscale() == "log" and len(left.get_lines()) == 3
     np.testing.assert_allclose(right.get_lines()[0].get_ydata(), [0.010, 0.012])
+    assert not left.collections and not left.patches  # no spreads given: no error bars, no band
+
+
+def test_sparsity_sweep_draws_spreads_over_seeds_as_error_bars_and_a_band():
+    sweeps = {"L1": {1e-5: ((0.3, 0.02), (0.010, 0.001)), 1e-4: ((0.1, 0.01), 0.012)}}
+    fig = plotting.sparsity_sweep_figure(sweeps, baseline=((0.45, 0.03), (0.009, 0.0005)))
+    left, right = fig.axes
+    np.testing.assert_allclose(left.get_lines()[0].get_ydata(), [0.3, 0.1])
+    segments = left.collections[0].get_segments()  # one vertical error bar per weight
+    np.testing.assert_allclose([seg[:, 1] for seg in segments], [[0.28, 0.32], [0.09, 0.11]])
+    np.testing.assert_allclose(right.collections[0].get_segments()[1][:, 1], [0.012, 0.012])  # a plain number: no spread
+    band = left.patches[0].get_extents().transformed(left.transData.inverted())
+    assert band.y0 == pytest.approx(0.42) and band.y1 == pytest.approx(0.48)
 
 
 @pytest.mark.parametrize(
@@ -384,6 +397,8 @@ def test_sparsity_sweep_draws_each_penalty_and_the_baseline():
         (lambda: plotting.activation_histograms_figure({"a": np.ones(3)}, bins=1), "bins"),
         (lambda: plotting.sparsity_sweep_figure({"L1": {0.0: (0.1, 0.1)}}), "positive"),
         (lambda: plotting.sparsity_sweep_figure({}), "sweeps"),
+        (lambda: plotting.sparsity_sweep_figure({"L1": {1e-3: ((0.1, -0.1), 0.1)}}), "spread"),
+        (lambda: plotting.sparsity_sweep_figure({"L1": {1e-3: (0.1, 0.1)}}, baseline=("a", 0.1)), "baseline"),
     ],
 )
 def test_code_bad_input_is_explained(call, message):

@@ -209,6 +209,18 @@ def test_cosine_decay_adam_can_end_above_zero():
         training.cosine_decay_adam(1e-3, epochs=2, n_samples=100, batch_size=50, final_fraction=1.5)
 
 
+def test_cosine_decay_adam_can_warm_up_linearly_first():
+    optimizer = training.cosine_decay_adam(2e-3, epochs=3, n_samples=100, batch_size=50, warmup_epochs=1)  # 2 batches per epoch
+    schedule = optimizer.learning_rate if callable(optimizer.learning_rate) else optimizer._learning_rate
+    assert float(schedule(0)) == pytest.approx(0.0, abs=1e-12)
+    assert float(schedule(1)) == pytest.approx(1e-3, rel=1e-5)  # halfway up
+    assert float(schedule(2)) == pytest.approx(2e-3, rel=1e-5)  # the peak after the warm-up epoch
+    assert float(schedule(4)) == pytest.approx(1e-3, rel=1e-5)  # halfway down the cosine over the other 2 epochs
+    assert float(schedule(6)) == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(ValueError, match="warmup_epochs must be an integer from 0 to 2"):
+        training.cosine_decay_adam(2e-3, epochs=3, n_samples=100, batch_size=50, warmup_epochs=3)
+
+
 def test_first_epoch_reaching():
     history = {"loss": [3.0, 1.0, 0.5, 0.6, 0.4]}
     assert training.first_epoch_reaching(history, "loss", 0.5) == 3
