@@ -611,6 +611,81 @@ def code_figure(
     return fig
 
 
+_WINDOW_COLOURS = ("#56b4e9", "#e69f00", "#009e73", "#f0e442", "#cc79a7", "#d55e00")  # Okabe-Ito: colour-blind safe
+
+
+def _outline(ax: Axes, window: Sequence[int], colour: str) -> None:
+    """Draw ``window`` = (top, bottom, left, right), slice bounds in pixels, as a rectangle around those pixels."""
+    if len(window) != 4 or not window[0] < window[1] or not window[2] < window[3]:
+        raise ValueError(f"a window must be (top, bottom, left, right) with top < bottom and left < right, got {tuple(window)}.")
+    top, bottom, left, right = window
+    ax.add_patch(plt.Rectangle((left - 0.5, top - 0.5), right - left, bottom - top, fill=False, edgecolor=colour, lw=2))
+
+
+def receptive_field_figure(
+    maps: Mapping[str, np.ndarray],
+    windows: Mapping[str, Sequence[int]] | None = None,
+    image: np.ndarray | None = None,
+    panel_size: float = 2.2,
+) -> Figure:
+    """Return one heat map per entry of ``maps`` (title -> (h, w) array, e.g. how strongly one code value responds to
+    each pixel), each on its own scale from 0, with the window of the same title outlined; ``windows`` maps titles to
+    (top, bottom, left, right) slice bounds. With ``image``, a first panel shows it with every window outlined."""
+    if not maps:
+        raise ValueError("maps must hold at least one titled (height, width) map.")
+    arrays = {title: np.asarray(values, dtype=np.float64) for title, values in maps.items()}
+    shapes = {values.shape for values in arrays.values()}
+    if len(shapes) != 1 or len(next(iter(shapes))) != 2 or not all(np.isfinite(v).all() and (v >= 0).all() for v in arrays.values()):
+        raise ValueError(f"maps must be (height, width) arrays of one shape with values >= 0, got shapes {sorted(shapes)}.")
+    windows = dict(windows or {})
+    unknown = [title for title in windows if title not in arrays]
+    if unknown:
+        raise ValueError(f"windows must be titled like maps {list(arrays)}, got {unknown}.")
+    panels = len(arrays) + (image is not None)
+    fig, axes = _new_figure(1, panels, panel_size=panel_size, layout="constrained")
+    axes = list(axes[0])
+    colours = {title: _WINDOW_COLOURS[i % len(_WINDOW_COLOURS)] for i, title in enumerate(windows)}
+    if image is not None:
+        ax = axes.pop(0)
+        _show_image(ax, _as_images(np.asarray(image)[np.newaxis], "image")[0], "image")
+        for title, window in windows.items():
+            _outline(ax, window, colours[title])
+    for ax, (title, values) in zip(axes, arrays.items(), strict=True):
+        picture = ax.imshow(values, cmap="magma", vmin=0.0, vmax=values.max() if values.max() > 0 else 1.0, interpolation="nearest")
+        if title in windows:
+            _outline(ax, windows[title], colours[title])
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(title, fontsize=8)
+    fig.colorbar(picture, ax=axes, shrink=0.8, label="response (each map\nscaled to its largest)", ticks=[0])
+    return fig
+
+
+def error_maps_figure(
+    images: np.ndarray, reconstructions: np.ndarray, titles: Sequence[str] | None = None, panel_size: float = 1.2
+) -> Figure:
+    """Return three rows: the images, their reconstructions and the squared error of every pixel, the error maps on
+    one shared scale with a colour bar, so where an image is hard to redraw can be seen and compared."""
+    images, reconstructions = _as_images(images), _as_images(reconstructions, "reconstructions")
+    if images.shape != reconstructions.shape or images.ndim != 3 or len(images) == 0:
+        raise ValueError(f"images {images.shape} and reconstructions {reconstructions.shape} must be the same non-empty grey batch.")
+    if titles is not None and len(titles) != len(images):
+        raise ValueError(f"titles must have one entry per image ({len(images)}), got {len(titles)}.")
+    errors = (images - reconstructions) ** 2
+    n = len(images)
+    fig, axes = _new_figure(3, n, panel_size=panel_size, width=n * panel_size + 1.0, layout="constrained")
+    for i in range(n):
+        _show_image(axes[0, i], images[i], None if titles is None else titles[i])
+        _show_image(axes[1, i], reconstructions[i])
+        picture = axes[2, i].imshow(errors[i], cmap="magma", vmin=0.0, vmax=max(float(errors.max()), 1e-12), interpolation="nearest")
+        axes[2, i].set_xticks([])
+        axes[2, i].set_yticks([])
+    for row, label in enumerate(("input", "reconstruction", "squared error")):
+        axes[row, 0].set_ylabel(label, fontsize=9)
+    fig.colorbar(picture, ax=axes[2, :].ravel().tolist(), label="squared error", shrink=0.9)
+    return fig
+
+
 def activation_histogram_figure(
     values: np.ndarray, bins: int = 50, ax: Axes | None = None, xlabel: str = "code activation"
 ) -> Figure:
@@ -653,13 +728,23 @@ def activation_histograms_figure(codes: Mapping[str, np.ndarray], bins: int = 40
     return fig
 
 
+def _value_and_spread(value: object, name: str) -> tuple[float, float]:
+    """Return ``(value, 0.0)`` for a number and ``(mean, spread)`` for a pair such as the mean and spread over seeds."""
+    if is_number(value):
+        return float(value), 0.0
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(is_number(v) for v in value) and value[1] >= 0:
+        return float(value[0]), float(value[1])
+    raise ValueError(f"{name} must be a number or a pair (mean, spread >= 0), got {value!r}.")
+
+
 def sparsity_sweep_figure(
-    sweeps: Mapping[str, Mapping[float, tuple[float, float]]], baseline: tuple[float, float] | None = None
+    sweeps: Mapping[str, Mapping[float, tuple[object, object]]], baseline: tuple[object, object] | None = None
 ) -> Figure:
     """Return two panels against the penalty weight (log axis): the mean code activation and the reconstruction error.
 
     ``sweeps`` maps a penalty name to {weight: (mean activation, error)}; ``baseline`` is the unpenalised model's
-    (mean activation, error), drawn as dashed lines.
+    (mean activation, error), drawn as dashed lines. Each activation or error is a number or a pair (mean, spread),
+    e.g. over seeds: spreads are drawn as error bars (as a band around the baseline).
     """
     if not sweeps or any(not points for points in sweeps.values()):
         raise ValueError("sweeps must map each penalty name to at least one {weight: (mean activation, error)} entry.")
@@ -670,9 +755,15 @@ def sparsity_sweep_figure(
             weights = sorted(points)
             if any(w <= 0 for w in weights):
                 raise ValueError(f"penalty weights must be positive for a log axis, got {weights} for {name!r}.")
-            ax.plot(weights, [points[w][index] for w in weights], marker="o", label=name)
+            values = [_value_and_spread(points[w][index], f"sweeps[{name!r}][{w!r}][{index}]") for w in weights]
+            (line,) = ax.plot(weights, [v for v, _ in values], marker="o", label=name)
+            if any(spread for _, spread in values):
+                ax.errorbar(weights, [v for v, _ in values], yerr=[e for _, e in values], fmt="none", ecolor=line.get_color(), capsize=3)
         if baseline is not None:
-            ax.axhline(baseline[index], color="grey", linestyle="--", label="no penalty")
+            value, spread = _value_and_spread(baseline[index], f"baseline[{index}]")
+            ax.axhline(value, color="grey", linestyle="--", label="no penalty")
+            if spread:
+                ax.axhspan(value - spread, value + spread, color="grey", alpha=0.2, linewidth=0)
         ax.set_xscale("log")
         ax.set_xlabel("penalty weight")
         ax.set_ylabel(ylabel)

@@ -45,12 +45,17 @@ _KEY_IGNORED_FIT_ARGS = {"verbose"}
 
 @dataclass
 class FitResult:
-    """What :func:`fit_or_load` did: the per-epoch history, whether it came from the cache, and where."""
+    """What :func:`fit_or_load` did: the per-epoch history, whether it came from the cache, and where.
+
+    ``train_seconds`` is the wall-clock time of training, ``cpu_seconds`` the CPU time of this process while it
+    trained (all its threads; None for entries cached before it was recorded). Both are from the run that trained.
+    """
 
     history: dict[str, list[float]]
     from_cache: bool
     path: Path
     train_seconds: float
+    cpu_seconds: float | None = None
 
     def describe(self) -> str:
         """Return one line saying whether the model was trained now or loaded, and how long training took."""
@@ -70,19 +75,33 @@ def cache_dir() -> Path:
 
 
 def cosine_decay_adam(
-    peak_learning_rate: float, epochs: int, n_samples: int, batch_size: int, final_fraction: float = 0.0
+    peak_learning_rate: float,
+    epochs: int,
+    n_samples: int,
+    batch_size: int,
+    final_fraction: float = 0.0,
+    warmup_epochs: int = 0,
 ) -> keras.optimizers.Adam:
     """Return Adam whose learning rate falls from ``peak_learning_rate`` along a cosine over ``epochs`` to
-    ``final_fraction * peak_learning_rate`` (0 by default)."""
+    ``final_fraction * peak_learning_rate`` (0 by default). With ``warmup_epochs`` the rate first rises linearly from
+    0 to the peak over that many epochs and then falls along the cosine over the remaining ones."""
     epochs = check_int("epochs", epochs, 1)
     n_samples = check_int("n_samples", n_samples, 1)
     batch_size = check_int("batch_size", batch_size, 1)
+    warmup_epochs = check_int("warmup_epochs", warmup_epochs, 0, epochs - 1, why=f" (fewer than the {epochs} epochs)")
     if not is_number(peak_learning_rate) or not 0 < peak_learning_rate < 1:
         raise ValueError(f"peak_learning_rate must be a number between 0 and 1, got {peak_learning_rate!r}.")
     if not is_number(final_fraction) or not 0 <= final_fraction <= 1:
         raise ValueError(f"final_fraction must be a number from 0 to 1, got {final_fraction!r}.")
-    steps = epochs * -(-n_samples // batch_size)  # batches per epoch, rounded up
-    schedule = keras.optimizers.schedules.CosineDecay(float(peak_learning_rate), decay_steps=steps, alpha=float(final_fraction))
+    batches = -(-n_samples // batch_size)  # batches per epoch, rounded up
+    steps, warmup_steps = epochs * batches, warmup_epochs * batches
+    if not warmup_steps:
+        schedule = keras.optimizers.schedules.CosineDecay(float(peak_learning_rate), decay_steps=steps, alpha=float(final_fraction))
+    else:
+        schedule = keras.optimizers.schedules.CosineDecay(
+            0.0, decay_steps=steps - warmup_steps, alpha=float(final_fraction),
+            warmup_target=float(peak_learning_rate), warmup_steps=warmup_steps,
+        )
     return keras.optimizers.Adam(schedule)
 
 
@@ -263,26 +282,29 @@ def fit_or_load(model: keras.Model, name: str, x: Any, y: Any = None, *, progres
     stateful = _stateful_callbacks(fit_kwargs)
     record = _load_entry(model, weights_path, record_path, stateful)
     if record is not None:
-        return FitResult(record["history"], True, weights_path, float(record.get("train_seconds", 0.0)))
+        cpu = record.get("train_cpu_seconds")
+        return FitResult(record["history"], True, weights_path, float(record.get("train_seconds", 0.0)),
+                         None if cpu is None else float(cpu))
 
     fit_kwargs.setdefault("verbose", 0)
     callbacks = list(fit_kwargs.pop("callbacks", None) or [])
     if progress and not fit_kwargs["verbose"]:
         callbacks.append(TrainingProgress(name))
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     history = model.fit(x, y, callbacks=callbacks, **fit_kwargs).history
-    seconds = time.perf_counter() - start
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     history = {k: [float(v) for v in values] for k, values in history.items()}
 
     weights_path.parent.mkdir(parents=True, exist_ok=True)
     _atomic_write(weights_path, lambda tmp: model.save_weights(tmp))
-    record = {"history": history, "train_seconds": seconds, "keras_version": keras.__version__, "quick_mode": is_quick()}
+    record = {"history": history, "train_seconds": seconds, "train_cpu_seconds": cpu_seconds,
+              "keras_version": keras.__version__, "quick_mode": is_quick()}
     if stateful:
         _atomic_write(_state_path(weights_path), lambda tmp: _save_callback_states(tmp, stateful))
         record["callback_state"] = _state_path(weights_path).name
     # The record is written last: an entry counts only once both files exist.
     _atomic_write(record_path, lambda tmp: tmp.write_text(json.dumps(record)))
-    return FitResult(history, False, weights_path, seconds)
+    return FitResult(history, False, weights_path, seconds, cpu_seconds)
 
 
 # --------------------------------------------------------------------------- models saved for later lectures

@@ -1,9 +1,11 @@
-"""Variational autoencoders (lecture 05): the sampling and KL layers, the Bernoulli loss, binarised data,
-and the numbers a VAE is judged by (-ELBO, an importance-weighted NLL estimate, active units).
+"""Variational autoencoders (lecture 05, exercise 5): binarised data, the two terms of the VAE loss, and the numbers
+a VAE is judged by (-ELBO, an importance-weighted NLL estimate, active units).
 
-Everything here uses ``keras.ops`` / ``keras.random`` (or NumPy), never a backend's own API, so a model built from
-these pieces trains with plain ``model.fit`` on any Keras backend: the reconstruction term is the compiled loss and
-the KL term enters through the ``add_loss`` of :class:`KLDivergenceLoss`.
+The two formulas of the loss live here once: :func:`bernoulli_reconstruction_loss` (the Bernoulli negative
+log-likelihood of an image, summed over its pixels) and :func:`kl_to_standard_normal` (the KL divergence of a diagonal
+Gaussian from N(0, I), summed over the latent dimensions). Lecture 05 writes the VAE's layers and calls these two;
+the evaluation helpers below call them too. They use ``keras.ops``, so a model built with them trains with plain
+``model.fit`` on any Keras backend.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import numpy as np
 from keras import ops
 
 from course_utils import _backend  # noqa: F401  (TensorFlow imported quietly first)
-from course_utils._validate import check_images, check_int, check_number, is_number
+from course_utils._validate import check_images, check_int, check_number
 
 _LOG_2PI = float(np.log(2.0 * np.pi))
 
@@ -23,9 +25,7 @@ _LOG_2PI = float(np.log(2.0 * np.pi))
 # --------------------------------------------------------------------------- data
 
 
-def binarise(images: np.ndarray, seed: int = 0) -> np.ndarray:
-    """Return a fixed stochastic binarisation of ``images`` (values in [0, 1]): each pixel is 1 with probability
-    equal to its intensity, drawn once with ``seed``. Same shape, ``float32`` zeros and ones."""
+def _check_unit_interval(images: object) -> np.ndarray:
     images = np.asarray(images)
     if images.size == 0 or not np.issubdtype(images.dtype, np.floating):
         raise ValueError(
@@ -33,6 +33,13 @@ def binarise(images: np.ndarray, seed: int = 0) -> np.ndarray:
         )
     if images.min() < 0 or images.max() > 1:
         raise ValueError(f"images must hold values in [0, 1], got values from {images.min()} to {images.max()}.")
+    return images
+
+
+def binarise(images: np.ndarray, seed: int = 0) -> np.ndarray:
+    """Return a fixed stochastic binarisation of ``images`` (values in [0, 1]): each pixel is 1 with probability
+    equal to its intensity, drawn once with ``seed``. Same shape, ``float32`` zeros and ones."""
+    images = _check_unit_interval(images)
     rng = np.random.default_rng(check_int("seed", seed, 0))
     return (rng.random(images.shape) < images).astype(np.float32)
 
@@ -47,17 +54,13 @@ class DynamicBinarisation(keras.utils.PyDataset):
 
     def __init__(self, images: np.ndarray, batch_size: int = 128, seed: int = 0, condition: np.ndarray | None = None) -> None:
         super().__init__()
-        binarise(images[:1], seed=0)  # validates dtype and range of a row cheaply
-        images = np.asarray(images, dtype=np.float32)
-        if images.min() < 0 or images.max() > 1:
-            raise ValueError(f"images must hold values in [0, 1], got values from {images.min()} to {images.max()}.")
-        self.images = images
-        self.condition = _check_condition(condition, len(images))
+        self.images = _check_unit_interval(images).astype(np.float32)
+        self.condition = _check_condition(condition, len(self.images))
         self.batch_size = check_int("batch_size", batch_size, 1)
         self.seed = check_int("seed", seed, 0)
         self._rng = np.random.default_rng(self.seed)
-        self._order = self._rng.permutation(len(images))
-        digest = hashlib.blake2b(images.tobytes(), digest_size=8)
+        self._order = self._rng.permutation(len(self.images))
+        digest = hashlib.blake2b(self.images.tobytes(), digest_size=8)
         if self.condition is not None:
             digest.update(self.condition.tobytes())
         self._fingerprint = digest.hexdigest()
@@ -68,7 +71,7 @@ class DynamicBinarisation(keras.utils.PyDataset):
     def __getitem__(self, index: int) -> tuple[np.ndarray | tuple[np.ndarray, np.ndarray], np.ndarray]:
         rows = self._order[index * self.batch_size : (index + 1) * self.batch_size]
         grey = self.images[rows]
-        binary = (self._rng.random(grey.shape) < grey).astype(np.float32)
+        binary = (self._rng.random(grey.shape, dtype=np.float32) < grey).astype(np.float32)
         return (binary if self.condition is None else (binary, self.condition[rows])), binary
 
     def on_epoch_end(self) -> None:
@@ -80,107 +83,28 @@ class DynamicBinarisation(keras.utils.PyDataset):
         return f"DynamicBinarisation(images={self._fingerprint}{shape}{conditioned}, batch_size={self.batch_size}, seed={self.seed})"
 
 
-# --------------------------------------------------------------------------- the loss
-
-
-def kl_to_standard_normal(mean, log_var):
-    """Return KL(N(mean, exp(log_var)) || N(0, I)) per sample, summed over the latent dimensions (nats)."""
-    mean = ops.convert_to_tensor(mean)
-    log_var = ops.cast(log_var, mean.dtype)
-    return -0.5 * ops.sum(1.0 + log_var - ops.square(mean) - ops.exp(log_var), axis=-1)
+# --------------------------------------------------------------------------- the two terms of the loss
 
 
 @keras.saving.register_keras_serializable(package="course_utils")
 def bernoulli_reconstruction_loss(y_true, logits):
-    """Return, per sample, the Bernoulli negative log-likelihood of ``y_true`` under ``logits``, SUMMED over every
-    pixel (nats per image): ``sum(softplus(logits) - y_true * logits)``."""
+    """Return, per image, the Bernoulli negative log-likelihood of the binary pixels ``y_true`` under the decoder's
+    ``logits``, SUMMED over every pixel (nats per image): ``sum(softplus(logits) - y_true * logits)``."""
     logits = ops.convert_to_tensor(logits)
     y_true = ops.cast(y_true, logits.dtype)
     per_pixel = ops.softplus(logits) - y_true * logits
     return ops.sum(ops.reshape(per_pixel, (ops.shape(per_pixel)[0], -1)), axis=-1)
 
 
-@keras.saving.register_keras_serializable(package="course_utils")
-class Sampling(keras.layers.Layer):
-    """The reparameterisation trick: from ``[mean, log_var]`` return ``mean + exp(log_var / 2) * eps``, eps ~ N(0, I).
-
-    The noise is drawn through Keras' own random generator, so gradients flow to ``mean`` and ``log_var``.
-    """
-
-    def __init__(self, seed: int | None = None, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.seed = None if seed is None else check_int("seed", seed, 0)
-        self.seed_generator = keras.random.SeedGenerator(self.seed)
-
-    def call(self, inputs):
-        mean, log_var = inputs
-        eps = keras.random.normal(ops.shape(mean), dtype=mean.dtype, seed=self.seed_generator)
-        return mean + ops.exp(0.5 * log_var) * eps
-
-    def compute_output_shape(self, input_shape):
-        return input_shape[0]
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "seed": self.seed}
-
-
-@keras.saving.register_keras_serializable(package="course_utils")
-class KLDivergenceLoss(keras.layers.Layer):
-    """Pass ``[mean, log_var]`` through unchanged and add ``beta * KL(q(z|x) || N(0, I))`` (summed over the latent
-    dimensions, averaged over the batch) to the model's loss. ``beta`` is the target weight; the current weight is
-    the non-trainable variable ``weight``, which :class:`KLWarmUp` ramps up."""
-
-    def __init__(self, beta: float = 1.0, **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.beta = check_number("beta", beta, 0.0)
-        self.weight = self.add_weight(shape=(), initializer=keras.initializers.Constant(self.beta), trainable=False, name="beta")
-
-    def call(self, inputs):
-        mean, log_var = inputs
-        self.add_loss(ops.cast(self.weight, mean.dtype) * ops.mean(kl_to_standard_normal(mean, log_var)))
-        return mean, log_var
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "beta": self.beta}
-
-
-def _kl_layers(model: keras.Model) -> list[keras.layers.Layer]:
-    """Return the layers that carry a KL weight: a numeric target ``beta`` (``1`` or ``1.0``) and a variable
-    ``weight`` (such as :class:`KLDivergenceLoss`, or the same layer written out in a notebook)."""
-    found = []
-    for layer in model.layers:
-        if is_number(getattr(layer, "beta", None)) and isinstance(getattr(layer, "weight", None), keras.Variable):
-            found.append(layer)
-        elif isinstance(layer, keras.Model):
-            found.extend(_kl_layers(layer))
-    return found
-
-
-class KLWarmUp(keras.callbacks.Callback):
-    """KL warm-up: in epoch ``e`` (from 0) set every :class:`KLDivergenceLoss` weight to ``beta * min(1, e / epochs)``,
-    so training starts as a plain autoencoder and reaches the full KL weight after ``epochs`` epochs."""
-
-    def __init__(self, epochs: int) -> None:
-        super().__init__()
-        self.epochs = check_int("epochs", epochs, 1)
-
-    def on_train_begin(self, logs=None) -> None:
-        if not _kl_layers(self.model):
-            raise ValueError("KLWarmUp needs a model with a KLDivergenceLoss layer; this model has none.")
-
-    def on_epoch_begin(self, epoch: int, logs=None) -> None:
-        for layer in _kl_layers(self.model):
-            layer.weight.assign(float(layer.beta) * min(1.0, epoch / self.epochs))
+def kl_to_standard_normal(mean, log_var):
+    """Return, per image, KL(N(mean, exp(log_var)) || N(0, I)) in nats, summed over the latent dimensions:
+    ``0.5 * sum(mean**2 + exp(log_var) - 1 - log_var)``."""
+    mean = ops.convert_to_tensor(mean)
+    log_var = ops.cast(log_var, mean.dtype)
+    return 0.5 * ops.sum(ops.square(mean) + ops.exp(log_var) - 1.0 - log_var, axis=-1)
 
 
 # --------------------------------------------------------------------------- evaluation
-
-
-def _encoder_inputs(images: np.ndarray, condition: np.ndarray | None) -> list[np.ndarray] | np.ndarray:
-    return images if condition is None else [images, condition]
 
 
 def _check_condition(condition: object, n: int) -> np.ndarray | None:
@@ -192,23 +116,24 @@ def _check_condition(condition: object, n: int) -> np.ndarray | None:
     return condition
 
 
+def _inputs(images: np.ndarray, condition: np.ndarray | None) -> list[np.ndarray] | np.ndarray:
+    return images if condition is None else [images, condition]
+
+
 def encode(
     encoder: keras.Model, images: np.ndarray, condition: np.ndarray | None = None, batch_size: int = 500
 ) -> tuple[np.ndarray, np.ndarray]:
     """Return the encoder's ``(mean, log_var)`` for ``images`` as two NumPy arrays of shape ``(n, latent_dim)``."""
     images = check_images(images, ndims=(2, 3, 4)).astype(np.float32)
     condition = _check_condition(condition, len(images))
-    mean, log_var = encoder.predict(_encoder_inputs(images, condition), batch_size=check_int("batch_size", batch_size, 1), verbose=0)
+    mean, log_var = encoder.predict(_inputs(images, condition), batch_size=check_int("batch_size", batch_size, 1), verbose=0)
     return np.asarray(mean, dtype=np.float64), np.asarray(log_var, dtype=np.float64)
 
 
-def _decode_logits(decoder: keras.Model, z: np.ndarray, condition: np.ndarray | None) -> np.ndarray:
-    inputs = z.astype(np.float32) if condition is None else [z.astype(np.float32), condition]
-    return np.asarray(decoder.predict_on_batch(inputs), dtype=np.float64).reshape(len(z), -1)
-
-
-def _bernoulli_log_likelihood(flat_images: np.ndarray, logits: np.ndarray) -> np.ndarray:
-    return np.sum(flat_images * logits - np.logaddexp(0.0, logits), axis=-1)
+def _reconstruction_nll(decoder: keras.Model, z: np.ndarray, images: np.ndarray, condition: np.ndarray | None) -> np.ndarray:
+    """Return -log p(image | z) per row (nats), decoding the codes ``z`` (one row per image) in one batch."""
+    logits = decoder.predict_on_batch(_inputs(z.astype(np.float32), condition))
+    return ops.convert_to_numpy(bernoulli_reconstruction_loss(images, logits)).astype(np.float64)
 
 
 def elbo_terms(
@@ -229,14 +154,12 @@ def elbo_terms(
     batch_size = check_int("batch_size", batch_size, 1)
     rng = np.random.default_rng(check_int("seed", seed, 0))
     mean, log_var = encode(encoder, images, condition, batch_size)
-    kl = -0.5 * np.sum(1.0 + log_var - mean**2 - np.exp(log_var), axis=-1)
+    kl = ops.convert_to_numpy(kl_to_standard_normal(mean, log_var)).astype(np.float64)
     reconstruction = np.empty(len(images))
-    flat = images.reshape(len(images), -1).astype(np.float64)
     for start in range(0, len(images), batch_size):
         rows = slice(start, start + batch_size)
         z = mean[rows] + np.exp(0.5 * log_var[rows]) * rng.standard_normal(mean[rows].shape)
-        cond = None if condition is None else condition[rows]
-        reconstruction[rows] = -_bernoulli_log_likelihood(flat[rows], _decode_logits(decoder, z, cond))
+        reconstruction[rows] = _reconstruction_nll(decoder, z, images[rows], None if condition is None else condition[rows])
     return {"reconstruction": float(reconstruction.mean()), "kl": float(kl.mean()), "neg_elbo": float((reconstruction + kl).mean())}
 
 
@@ -250,8 +173,8 @@ def importance_weighted_nll(
     seed: int = 0,
 ) -> np.ndarray:
     """Return, per image, the importance-weighted estimate of -log p(x) in nats with ``k`` codes drawn from q(z|x):
-    ``-log (1/k) sum_i p(x|z_i) p(z_i) / q(z_i|x)``. It never lies below the true NLL on average and approaches it
-    as ``k`` grows; ``k = 1`` gives a one-sample -ELBO. ``batch_size`` images (times ``k`` codes) are decoded at once.
+    ``-log (1/k) sum_i p(x|z_i) p(z_i) / q(z_i|x)``. Its expectation never lies below the true NLL and falls towards it
+    as ``k`` grows; with ``k = 1`` it is a one-sample -ELBO. ``batch_size`` images (times ``k`` codes) are decoded at once.
     """
     images = check_images(images, ndims=(2, 3, 4)).astype(np.float32)
     condition = _check_condition(condition, len(images))
@@ -259,18 +182,18 @@ def importance_weighted_nll(
     batch_size = check_int("batch_size", batch_size, 1)
     rng = np.random.default_rng(check_int("seed", seed, 0))
     mean, log_var = encode(encoder, images, condition)
-    flat = images.reshape(len(images), -1).astype(np.float64)
     nll = np.empty(len(images))
     for start in range(0, len(images), batch_size):
         rows = slice(start, start + batch_size)
         mu, lv = mean[rows], log_var[rows]
         eps = rng.standard_normal((k, *mu.shape))
-        z = mu + np.exp(0.5 * lv) * eps  # (k, b, L)
+        z = mu + np.exp(0.5 * lv) * eps  # (k, b, latent_dim)
         log_q = -0.5 * np.sum(_LOG_2PI + lv + eps**2, axis=-1)
         log_prior = -0.5 * np.sum(_LOG_2PI + z**2, axis=-1)
+        repeated = np.tile(images[rows], (k,) + (1,) * (images.ndim - 1))
         cond = None if condition is None else np.tile(condition[rows], (k, 1))
-        logits = _decode_logits(decoder, z.reshape(-1, mu.shape[-1]), cond).reshape(k, len(mu), -1)
-        log_weights = _bernoulli_log_likelihood(flat[rows][np.newaxis], logits) + log_prior - log_q
+        log_likelihood = -_reconstruction_nll(decoder, z.reshape(-1, mu.shape[-1]), repeated, cond).reshape(k, len(mu))
+        log_weights = log_likelihood + log_prior - log_q
         top = log_weights.max(axis=0)
         nll[rows] = -(top + np.log(np.mean(np.exp(log_weights - top), axis=0)))
     return nll
@@ -296,7 +219,7 @@ def loss_mismatch(model: keras.Model, images: np.ndarray, condition: np.ndarray 
     images = check_images(images, ndims=(2, 3, 4)).astype(np.float32)
     encoder, decoder = model.get_layer("encoder"), model.get_layer("decoder")
     terms = elbo_terms(encoder, decoder, images, condition, seed=seed)
-    inputs = _encoder_inputs(images, _check_condition(condition, len(images)))
+    inputs = _inputs(images, _check_condition(condition, len(images)))
     loss = float(model.evaluate(inputs, images, batch_size=len(images), verbose=0))
     rec, kl, neg_elbo = terms["reconstruction"], terms["kl"], terms["neg_elbo"]
     tolerance = 0.02 * neg_elbo + 0.5

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 
 from course_tools.benchmarks import exercise_solutions as exercises
-from course_tools.benchmarks import lecture00_02, lecture01, lecture03, lecture04, notebook_runs
+from course_tools.benchmarks import lecture00_02, lecture01, lecture03, lecture04, lecture05, notebook_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,7 +95,7 @@ def _read_by(code: str, expression: str) -> set[str]:
 
 
 PROBES = [
-    (lecture03.NOTEBOOK, *lecture03.probe(cpu_time=True)),
+    (lecture03.NOTEBOOK, "", notebook_runs.SUMMARY),
     *[(ROOT / "solutions" / name, "", expression) for name, expression in exercises.PROBES.items()],
 ]
 
@@ -104,6 +104,30 @@ PROBES = [
 def test_every_name_a_benchmark_reads_is_defined_by_its_notebook(notebook, code, expression):
     missing = _read_by(code, expression) - _defined_by(notebook)
     assert not missing, f"{notebook.name} no longer defines {sorted(missing)}, which the benchmark reads from its kernel"
+
+
+def _lecture03_summary(wide=0.0055, pca=0.0104, dense=0.0086, auc=0.91):
+    return {"test MSE": {lecture03.PCA: pca, lecture03.DENSE: dense, lecture03.WIDE: wide},
+            "anomaly detection": {"AUC": auc}}
+
+
+@pytest.mark.parametrize(
+    ("changes", "missed"),
+    [({}, []), ({"wide": 0.0061}, ["test MSE <= 0.006"]), ({"dense": 0.0050}, ["below PCA-64 and dense-64"]),
+     ({"auc": 0.84}, ["AUC >= 0.85"])],
+)
+def test_lecture03_goals_are_checked_on_the_summary_alone(changes, missed):
+    reached = lecture03.goals(_lecture03_summary(**changes))
+    assert sorted(goal for goal, ok in reached.items() if not ok) == sorted(
+        goal for goal in reached if any(part in goal for part in missed))
+    assert len(reached) == 3
+
+
+def test_lecture05_benchmark_tells_reached_goals_from_missed_ones():
+    summary = {name: (limit + 1 if sense == "<=" else limit - 0.01) for name, (limit, sense) in lecture05.GOALS.items()}
+    assert all(row[-1] == "NOT reached" for row in lecture05.goal_rows(summary))
+    summary = {name: limit for name, (limit, _) in lecture05.GOALS.items()}
+    assert all(row[-1] == "reached" for row in lecture05.goal_rows(summary))
 
 
 def _summary_table_rows(path: Path) -> set[str]:
@@ -119,6 +143,7 @@ SUMMARY_READS = [
     (lecture00_02.LECTURE00, lecture00_02.READS00),
     (lecture00_02.LECTURE02, lecture00_02.READS02),
     (lecture04.NOTEBOOK, lecture04.READS),
+    (lecture05.NOTEBOOK, lecture05.READS),
 ]
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from course_tools import export
 from course_utils import training
-from course_utils.lectures import lecture01, lecture03
+from course_utils.lectures import lecture01, lecture03, lecture05
 
 
 def test_the_generated_modules_match_the_lectures():
@@ -27,6 +27,19 @@ def test_lecture03_wide_model_has_a_64_value_code():
     model = lecture03.autoencoder(lecture03.wide_conv_encoder(), lecture03.wide_conv_decoder())
     assert model.input_shape == model.output_shape == (None, 28, 28, 1)
     assert model.get_layer("encoder").output_shape == (None, 64)
+
+
+def test_lecture05_vae_networks_mirror_each_other_and_can_take_a_label():
+    encoder, decoder = lecture05.vae_networks(3, hidden_units=(16, 8))
+    assert [tuple(t.shape) for t in encoder.outputs] == [(None, 3), (None, 3)]
+    assert decoder.input_shape == (None, 3) and decoder.output_shape == (None, 28, 28)
+    assert [layer.units for layer in encoder.layers if hasattr(layer, "units")][:2] == [16, 8]
+    assert [layer.units for layer in decoder.layers if hasattr(layer, "units")] == [8, 16, 784]
+    encoder, decoder = lecture05.vae_networks(2, hidden_units=(8,), n_classes=4)
+    assert [tuple(t.shape) for t in encoder.inputs] == [(None, 28, 28), (None, 4)]
+    assert [tuple(t.shape) for t in decoder.inputs] == [(None, 2), (None, 4)]
+    mean, log_var = encoder.predict([np.zeros((5, 28, 28)), np.eye(5, 4)], verbose=0)
+    assert mean.shape == log_var.shape == (5, 2)
 
 
 def test_train_autoencoder_starts_from_its_own_seed(cache_dir, quick_mode):

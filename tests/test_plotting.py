@@ -300,6 +300,48 @@ def test_code_figure_centres_signed_codes_on_zero():
     assert image.get_clim() == (-3.0, 3.0) and image.get_cmap().name == "RdBu_r"
 
 
+def test_receptive_field_figure_outlines_each_window_on_its_map_and_all_on_the_image():
+    maps = {"value (0, 0)": RNG.random((28, 28)), "value (1, 1)": RNG.random((28, 28))}
+    windows = {"value (0, 0)": (0, 15, 0, 15), "value (1, 1)": (1, 23, 1, 23)}
+    fig = plotting.receptive_field_figure(maps, windows, image=IMAGES[0])
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title() for ax in panels] == ["image", "value (0, 0)", "value (1, 1)"]
+    assert len(panels[0].patches) == 2 and len(panels[1].patches) == 1
+    rectangle = panels[2].patches[0]  # pixels 1..22 span from 0.5 to 22.5 in image coordinates
+    assert (rectangle.get_x(), rectangle.get_y(), rectangle.get_width(), rectangle.get_height()) == (0.5, 0.5, 22, 22)
+    assert panels[1].patches[0].get_edgecolor() != panels[2].patches[0].get_edgecolor()
+    assert panels[1].images[0].get_clim() == (0.0, maps["value (0, 0)"].max())  # each map on its own scale from 0
+
+
+def test_error_maps_figure_shows_input_reconstruction_and_error_on_one_scale():
+    reconstructions = IMAGES[:4] * 0.5
+    fig = plotting.error_maps_figure(IMAGES[:4], reconstructions, titles=["a", "b", "c", "d"])
+    image_axes = [ax for ax in fig.axes if ax.images]
+    assert len(image_axes) == 12 and len(fig.axes) == 13  # 3 rows of 4 and the colour bar
+    assert [image_axes[i].get_ylabel() for i in (0, 4, 8)] == ["input", "reconstruction", "squared error"]
+    assert image_axes[1].get_title() == "b"
+    error = image_axes[9].images[0]
+    np.testing.assert_allclose(error.get_array(), (IMAGES[1] * 0.5) ** 2, rtol=1e-6)
+    assert error.get_clim() == image_axes[11].images[0].get_clim() == (0.0, pytest.approx(float(((IMAGES[:4] * 0.5) ** 2).max())))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: plotting.receptive_field_figure({}), "at least one"),
+        (lambda: plotting.receptive_field_figure({"a": np.ones((3, 3)), "b": np.ones((4, 4))}), "one shape"),
+        (lambda: plotting.receptive_field_figure({"a": -np.ones((3, 3))}), ">= 0"),
+        (lambda: plotting.receptive_field_figure({"a": np.ones((3, 3))}, {"b": (0, 1, 0, 1)}), "titled like maps"),
+        (lambda: plotting.receptive_field_figure({"a": np.ones((3, 3))}, {"a": (2, 1, 0, 1)}), "top < bottom"),
+        (lambda: plotting.error_maps_figure(IMAGES[:2], IMAGES[:3]), "same non-empty"),
+        (lambda: plotting.error_maps_figure(IMAGES[:2], IMAGES[:2], titles=["x"]), "one entry per image"),
+    ],
+)
+def test_receptive_field_and_error_maps_bad_input_is_explained(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
 def test_activation_histogram_shows_shares_and_the_mean():
     values = np.concatenate([np.full(30, 0.05), np.full(70, 0.95)])
     fig = plotting.activation_histogram_figure(values, bins=10)
@@ -326,6 +368,19 @@ def test_sparsity_sweep_draws_each_penalty_and_the_baseline():
     left, right = fig.axes
     assert left.get_xscale() == "log" and len(left.get_lines()) == 3
     np.testing.assert_allclose(right.get_lines()[0].get_ydata(), [0.010, 0.012])
+    assert not left.collections and not left.patches  # no spreads given: no error bars, no band
+
+
+def test_sparsity_sweep_draws_spreads_over_seeds_as_error_bars_and_a_band():
+    sweeps = {"L1": {1e-5: ((0.3, 0.02), (0.010, 0.001)), 1e-4: ((0.1, 0.01), 0.012)}}
+    fig = plotting.sparsity_sweep_figure(sweeps, baseline=((0.45, 0.03), (0.009, 0.0005)))
+    left, right = fig.axes
+    np.testing.assert_allclose(left.get_lines()[0].get_ydata(), [0.3, 0.1])
+    segments = left.collections[0].get_segments()  # one vertical error bar per weight
+    np.testing.assert_allclose([seg[:, 1] for seg in segments], [[0.28, 0.32], [0.09, 0.11]])
+    np.testing.assert_allclose(right.collections[0].get_segments()[1][:, 1], [0.012, 0.012])  # a plain number: no spread
+    band = left.patches[0].get_extents().transformed(left.transData.inverted())
+    assert band.y0 == pytest.approx(0.42) and band.y1 == pytest.approx(0.48)
 
 
 @pytest.mark.parametrize(
@@ -342,6 +397,8 @@ def test_sparsity_sweep_draws_each_penalty_and_the_baseline():
         (lambda: plotting.activation_histograms_figure({"a": np.ones(3)}, bins=1), "bins"),
         (lambda: plotting.sparsity_sweep_figure({"L1": {0.0: (0.1, 0.1)}}), "positive"),
         (lambda: plotting.sparsity_sweep_figure({}), "sweeps"),
+        (lambda: plotting.sparsity_sweep_figure({"L1": {1e-3: ((0.1, -0.1), 0.1)}}), "spread"),
+        (lambda: plotting.sparsity_sweep_figure({"L1": {1e-3: (0.1, 0.1)}}, baseline=("a", 0.1)), "baseline"),
     ],
 )
 def test_code_bad_input_is_explained(call, message):

@@ -1,3 +1,4 @@
+import json
 import os
 
 import numpy as np
@@ -33,6 +34,24 @@ def test_miss_trains_and_hit_loads_the_same_weights(cache_dir):
     assert "Loaded cached weights" in second.describe() and "Trained 2 epochs" in first.describe()
     np.testing.assert_allclose(loaded.predict(X, verbose=0), trained.predict(X, verbose=0), rtol=1e-6)
     assert not np.allclose(_model().predict(X, verbose=0), trained.predict(X, verbose=0))
+
+
+def test_cpu_seconds_are_recorded_with_the_weights_and_returned_on_a_hit(cache_dir):
+    first = training.fit_or_load(_model(), "tiny", X, X, epochs=2, batch_size=4)
+    assert first.cpu_seconds is not None and 0 < first.cpu_seconds
+    second = training.fit_or_load(_model(), "tiny", X, X, epochs=2, batch_size=4)
+    assert second.from_cache and second.cpu_seconds == pytest.approx(first.cpu_seconds)
+    assert second.train_seconds == pytest.approx(first.train_seconds)
+
+
+def test_an_entry_cached_before_cpu_seconds_were_recorded_still_loads(cache_dir):
+    first = training.fit_or_load(_model(), "tiny", X, X, epochs=1, batch_size=16)
+    record_path = first.path.with_name(first.path.name.removesuffix(".weights.h5") + ".json")
+    record = json.loads(record_path.read_text())
+    del record["train_cpu_seconds"]
+    record_path.write_text(json.dumps(record))
+    again = training.fit_or_load(_model(), "tiny", X, X, epochs=1, batch_size=16)
+    assert again.from_cache and again.cpu_seconds is None
 
 
 @pytest.mark.parametrize(
@@ -188,6 +207,18 @@ def test_cosine_decay_adam_can_end_above_zero():
     assert float(schedule(4)) == pytest.approx(1e-5, rel=1e-4)
     with pytest.raises(ValueError, match="final_fraction"):
         training.cosine_decay_adam(1e-3, epochs=2, n_samples=100, batch_size=50, final_fraction=1.5)
+
+
+def test_cosine_decay_adam_can_warm_up_linearly_first():
+    optimizer = training.cosine_decay_adam(2e-3, epochs=3, n_samples=100, batch_size=50, warmup_epochs=1)  # 2 batches per epoch
+    schedule = optimizer.learning_rate if callable(optimizer.learning_rate) else optimizer._learning_rate
+    assert float(schedule(0)) == pytest.approx(0.0, abs=1e-12)
+    assert float(schedule(1)) == pytest.approx(1e-3, rel=1e-5)  # halfway up
+    assert float(schedule(2)) == pytest.approx(2e-3, rel=1e-5)  # the peak after the warm-up epoch
+    assert float(schedule(4)) == pytest.approx(1e-3, rel=1e-5)  # halfway down the cosine over the other 2 epochs
+    assert float(schedule(6)) == pytest.approx(0.0, abs=1e-12)
+    with pytest.raises(ValueError, match="warmup_epochs must be an integer from 0 to 2"):
+        training.cosine_decay_adam(2e-3, epochs=3, n_samples=100, batch_size=50, warmup_epochs=3)
 
 
 def test_first_epoch_reaching():

@@ -42,3 +42,60 @@ def encoder_classifier(encoder: keras.Model, trainable_encoder: bool = False) ->
     image = keras.Input(shape=encoder.input_shape[1:])
     hidden = layers.Dense(64, activation="relu")(encoder(image))
     return keras.Model(image, layers.Dense(10, activation="softmax")(hidden), name="classifier")
+
+
+class _Sampling(layers.Layer):
+    """z = mean + exp(log_var / 2) * eps, eps ~ N(0, I) (the reparameterisation trick)."""
+
+    def call(self, inputs):
+        mean, log_var = inputs
+        return mean + keras.ops.exp(0.5 * log_var) * keras.random.normal(keras.ops.shape(mean), dtype=mean.dtype)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+
+class _KLLoss(layers.Layer):
+    """Adds beta * the batch mean of variational.kl_to_standard_normal to the loss; passes [mean, log_var] through."""
+
+    def __init__(self, beta=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.beta = beta
+
+    def call(self, inputs):
+        from course_utils.variational import kl_to_standard_normal
+
+        mean, log_var = inputs
+        self.add_loss(self.beta * keras.ops.mean(kl_to_standard_normal(mean, log_var)))
+        return mean, log_var
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+def vae(input_shape=(6, 6), hidden_units=16, latent_dim=3, beta=1.0, n_classes=None) -> keras.Model:
+    """Return a one-hidden-layer VAE with sub-models ``encoder`` (-> mean, log_var) and ``decoder`` (-> logits); with
+    ``n_classes`` a conditional VAE whose networks also take a one-hot label."""
+    size = 1
+    for side in input_shape:
+        size *= side
+
+    def with_label(tensor, label):
+        return tensor if label is None else layers.Concatenate()([tensor, label])
+
+    image = keras.Input(input_shape, name="image")
+    label = keras.Input((n_classes,), name="label") if n_classes else None
+    h = layers.Dense(hidden_units, activation="relu")(with_label(layers.Flatten()(image), label))
+    heads = [layers.Dense(latent_dim, name="mean")(h), layers.Dense(latent_dim, name="log_var")(h)]
+    encoder = keras.Model(image if label is None else [image, label], heads, name="encoder")
+    code = keras.Input((latent_dim,), name="code")
+    code_label = keras.Input((n_classes,), name="label") if n_classes else None
+    h = layers.Dense(hidden_units, activation="relu")(with_label(code, code_label))
+    logits = layers.Reshape(input_shape)(layers.Dense(size)(h))
+    decoder = keras.Model(code if code_label is None else [code, code_label], logits, name="decoder")
+
+    image = keras.Input(input_shape, name="image")
+    label = keras.Input((n_classes,), name="label") if n_classes else None
+    mean, log_var = _KLLoss(beta)(encoder(image if label is None else [image, label]))
+    z = _Sampling()([mean, log_var])
+    return keras.Model(image if label is None else [image, label], decoder(z if label is None else [z, label]), name="vae")
