@@ -6,7 +6,9 @@ Runs in whatever mode the environment says (leave COURSE_QUICK unset for the ful
 are committed), from the notebook's own folder, without execution timestamps, and prints each
 notebook's wall time for the README table. Refuses to run when MPLBACKEND names a backend other than
 Jupyter's inline one (e.g. Agg): the kernel would then store every figure as text, not as an image.
-The empty outputs that live training progress leaves behind (see course_utils.progress) are dropped.
+The empty outputs that live training progress leaves behind (see course_utils.progress) are dropped, and
+every figure is stored with a palette of at most 256 colours, which halves a notebook's size (each lecture has to
+stay under 1 MB) without a difference a reader can see.
 
 `run()` is also what the benchmarks use to execute a notebook without saving it (course_tools/benchmarks/notebook_runs.py).
 """
@@ -14,6 +16,8 @@ The empty outputs that live training progress leaves behind (see course_utils.pr
 from __future__ import annotations
 
 import argparse
+import base64
+import io
 import os
 import sys
 import time
@@ -52,12 +56,30 @@ def _is_vanished_display(output: nbformat.NotebookNode) -> bool:
     return output.output_type == "display_data" and dict(output.get("data", {})) == {"text/plain": ""}
 
 
+def palette_png(encoded: str) -> str:
+    """Return a base64 PNG re-encoded with a palette of at most 256 colours, or ``encoded`` when that is not smaller."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(base64.b64decode(encoded)))
+    if image.mode == "RGBA" and image.getextrema()[3][0] == 255:
+        image = image.convert("RGB")  # opaque: median cut keeps colours closer than the octree needed for alpha
+    method = Image.Quantize.FASTOCTREE if image.mode == "RGBA" else Image.Quantize.MEDIANCUT
+    buffer = io.BytesIO()
+    image.quantize(256, method=method).save(buffer, "PNG", optimize=True)
+    smaller = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return smaller if len(smaller) < len(encoded) else encoded
+
+
 def tidy(notebook: nbformat.NotebookNode) -> None:
-    """Drop execution timestamps and the displays that finished progress lines leave behind, in place."""
+    """Drop execution timestamps and the displays that finished progress lines leave behind, and store figures with
+    a palette (palette_png), in place."""
     for cell in notebook.cells:
         cell.metadata.pop("execution", None)
         if cell.cell_type == "code":
             cell.outputs = [output for output in cell.outputs if not _is_vanished_display(output)]
+            for output in cell.outputs:
+                if "image/png" in output.get("data", {}):
+                    output.data["image/png"] = palette_png(output.data["image/png"])
 
 
 def execute(path: Path, timeout: int) -> float:

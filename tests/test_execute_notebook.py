@@ -65,3 +65,40 @@ def test_saved_run_keeps_one_summary_line_per_training(tmp_path, monkeypatch, ca
     assert saved.execution_count == 1 and "execution" not in saved.metadata
     assert [(o.output_type, o.name) for o in saved.outputs] == [("stream", "stdout")]
     assert saved.outputs[0].text.startswith("Trained 2 epochs in ") and saved.outputs[0].text.count("\n") == 1
+
+
+def _png(figure_pixels) -> str:
+    import base64
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(figure_pixels).save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def test_figures_are_stored_with_a_palette_and_look_the_same():
+    import base64
+    import io
+
+    import matplotlib
+    import numpy as np
+    from PIL import Image
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(4, 3), dpi=90)
+    ax.plot(np.sin(np.linspace(0, 9, 200)), color="tab:blue")
+    ax.plot(np.cos(np.linspace(0, 9, 200)), color="tab:orange")
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba()).copy()
+    plt.close(fig)
+    original = _png(pixels)
+    stored = execute_notebook.palette_png(original)
+    assert len(stored) < 0.8 * len(original)
+    decoded = np.asarray(Image.open(io.BytesIO(base64.b64decode(stored))).convert("RGBA"), dtype=float)
+    assert decoded.shape == pixels.shape
+    assert np.abs(decoded - pixels).mean() < 1.0  # mean difference per channel value, out of 255
+
