@@ -28,6 +28,9 @@ import psutil
 # check (those toasts fetch from the internet and cover the notebook in screenshots).
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+    # Every cell in the page from the start: by default JupyterLab attaches a long notebook's cells bit by bit while the
+    # CPU is idle, which on a busy 2-core machine can take longer than any timeout a test can afford.
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 
 # True once the notebook's kernel has started and is idle: the execution indicator alone also says
