@@ -94,12 +94,6 @@ def projection_errors(pca: PCA, x_test: np.ndarray, components: Sequence[int]) -
     return np.asarray([float(np.mean((project(pca, flat, k) - flat) ** 2)) for k in components])
 
 
-def pca_error_curve(x_train: np.ndarray, x_test: np.ndarray, components: Sequence[int]) -> np.ndarray:
-    """Return the test MSE for each number of components in ``components``, fitting PCA only once."""
-    components = _check_component_list(components)
-    return projection_errors(fit_pca(x_train, max(components)), x_test, components)
-
-
 def pca_denoising_psnr(x_fit: np.ndarray, clean: np.ndarray, noisy: np.ndarray, components: Sequence[int]) -> np.ndarray:
     """Return, for each k in ``components``, the mean PSNR (dB) against ``clean`` of the ``noisy`` images projected onto
     the first k principal components of the clean images ``x_fit``: PCA used as a linear denoiser, fitted only once."""

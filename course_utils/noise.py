@@ -8,8 +8,6 @@ step, so a denoiser never sees the same noisy copy twice.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import keras
 import numpy as np
 
@@ -72,25 +70,6 @@ def psnr(reference: np.ndarray, images: np.ndarray) -> np.ndarray:
     mse = np.mean((reference - images) ** 2, axis=tuple(range(1, reference.ndim)))
     # A perfect copy has infinite PSNR; a tiny floor keeps averages finite.
     return 10.0 * np.log10(1.0 / np.maximum(mse, 1e-10))
-
-
-def denoising_psnr(
-    clean: np.ndarray, noisy: Mapping[str, np.ndarray], denoisers: Mapping[str, keras.Model]
-) -> dict[str, dict[str, float]]:
-    """Return, for each kind of noisy copy of ``clean``, the mean PSNR (dB) of the noisy images and of each denoiser's output.
-
-    ``noisy`` maps a noise name to the corrupted images; ``denoisers`` maps a model name to a model (images in,
-    images out). The result maps each noise name to ``{"noisy input": ..., <model name>: ...}``.
-    """
-    table = {}
-    for noise_name, corrupted in noisy.items():
-        if np.shape(corrupted) != np.shape(clean):
-            raise ValueError(f"noisy[{noise_name!r}] must have the shape of clean {np.shape(clean)}, got {np.shape(corrupted)}.")
-        row = {"noisy input": float(np.mean(psnr(clean, corrupted)))}
-        for model_name, model in denoisers.items():
-            row[model_name] = float(np.mean(psnr(clean, model.predict(corrupted, verbose=0))))
-        table[noise_name] = row
-    return table
 
 
 @keras.saving.register_keras_serializable(package="course_utils")

@@ -81,12 +81,3 @@ def test_noise_layer_with_a_sigma_map_and_its_config():
     np.testing.assert_allclose(clone.sigma, sigma_map)
 
 
-def test_denoising_psnr_table():
-    identity = keras.Sequential([keras.Input((16, 16, 1)), keras.layers.Identity()])
-    clean = np.full((4, 16, 16, 1), 0.5, dtype="float32")
-    noisy = {"constant": clean + 0.1}
-    table = noise.denoising_psnr(clean, noisy, {"identity": identity})
-    assert table["constant"]["noisy input"] == pytest.approx(20.0, abs=1e-3)
-    assert table["constant"]["identity"] == pytest.approx(20.0, abs=1e-3)
-    with pytest.raises(ValueError, match="shape"):
-        noise.denoising_psnr(clean, {"bad": clean[:2]}, {})

@@ -200,22 +200,6 @@ def private_weight_cache() -> Iterator[None]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def same_rows(a: object, b: np.ndarray) -> bool:
-    """True when ``a`` is an array with exactly the rows of ``b`` (in any order)."""
-    try:
-        a = np.asarray(a)
-    except Exception:  # a dataset or generator: not comparable row by row
-        return False
-    if a.shape != b.shape:
-        return False
-    return np.array_equal(a, b) or np.array_equal(_sorted_rows(a), _sorted_rows(b))
-
-
-def _sorted_rows(array: np.ndarray) -> np.ndarray:
-    flat = np.ascontiguousarray(array.reshape(len(array), -1))
-    return flat[np.lexsort(flat.T[::-1])] if flat.shape[1] <= 4096 else flat[np.argsort(flat.sum(axis=1), kind="stable")]
-
-
 def row_fingerprints(array: np.ndarray) -> np.ndarray:
     """Return one hash per row of ``array``, to find which rows of one array appear in another."""
     flat = np.ascontiguousarray(np.asarray(array, dtype=np.float32).reshape(len(array), -1))
