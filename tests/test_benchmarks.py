@@ -12,7 +12,12 @@ import nbformat
 import pytest
 
 from course_tools.benchmarks import exercise_solutions as exercises
-from course_tools.benchmarks import lecture00_02, lecture01, lecture03, lecture04, lecture05, notebook_runs
+from course_tools.benchmarks import lecture00_02_goals as lecture00_02
+from course_tools.benchmarks import lecture01_goals as lecture01
+from course_tools.benchmarks import lecture03_goals as lecture03
+from course_tools.benchmarks import lecture04_goals as lecture04
+from course_tools.benchmarks import lecture05_goals as lecture05
+from course_tools.benchmarks import notebook_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 

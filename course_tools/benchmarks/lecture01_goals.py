@@ -1,8 +1,8 @@
 """Benchmark for lecture 01: the dense 500-300-2 autoencoder on the digits 1, 5 and 6, against PCA with 2 components.
 
-    python -m course_tools.benchmarks.lecture01            # fresh, empty weight cache: the model is trained and timed
-    python -m course_tools.benchmarks.lecture01 --warm     # reuse COURSE_CACHE_DIR: a model trained before is loaded
-    python -m course_tools.benchmarks.lecture01 --quick    # quick mode: checks in minutes that the script still works
+    python -m course_tools.benchmarks.lecture01_goals            # fresh, empty weight cache: the model is trained and timed
+    python -m course_tools.benchmarks.lecture01_goals --warm     # reuse COURSE_CACHE_DIR: a model trained before is loaded
+    python -m course_tools.benchmarks.lecture01_goals --quick    # quick mode: checks in minutes that the script still works
 
 Executes notebooks/01_dense_mnist_autoencoder.ipynb on a fresh kernel (full mode) and reads the dict `summary` that
 the lecture builds at its end (course_tools/benchmarks/notebook_runs.py); the model, its training settings and every

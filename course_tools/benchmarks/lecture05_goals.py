@@ -1,8 +1,8 @@
 """Benchmark for lecture 05: sparse and variational autoencoders.
 
-    python -m course_tools.benchmarks.lecture05            # fresh, empty weight cache: every model is trained and timed
-    python -m course_tools.benchmarks.lecture05 --warm     # reuse COURSE_CACHE_DIR: models trained before are loaded
-    python -m course_tools.benchmarks.lecture05 --quick    # quick mode: checks in minutes that the script still works
+    python -m course_tools.benchmarks.lecture05_goals            # fresh, empty weight cache: every model is trained and timed
+    python -m course_tools.benchmarks.lecture05_goals --warm     # reuse COURSE_CACHE_DIR: models trained before are loaded
+    python -m course_tools.benchmarks.lecture05_goals --quick    # quick mode: checks in minutes that the script still works
 
 Executes notebooks/05_sparse_and_variational_autoencoders.ipynb on a fresh kernel (full mode) and reads the `summary`
 dict its last section builds (course_tools/benchmarks/notebook_runs.py); every model and training recipe lives in the

@@ -1,8 +1,8 @@
 """Benchmark for lecture 04: the deep convolutional autoencoder on Olivetti faces against PCA, and denoising.
 
-    python -m course_tools.benchmarks.lecture04            # fresh, empty weight cache: every model is trained and timed
-    python -m course_tools.benchmarks.lecture04 --warm     # reuse COURSE_CACHE_DIR: models trained before are loaded
-    python -m course_tools.benchmarks.lecture04 --quick    # quick mode: checks in minutes that the script still works
+    python -m course_tools.benchmarks.lecture04_goals            # fresh, empty weight cache: every model is trained and timed
+    python -m course_tools.benchmarks.lecture04_goals --warm     # reuse COURSE_CACHE_DIR: models trained before are loaded
+    python -m course_tools.benchmarks.lecture04_goals --quick    # quick mode: checks in minutes that the script still works
 
 Executes notebooks/04_olivetti_denoising.ipynb on a fresh kernel (full mode) and reads the `summary` dict that its
 last section builds and shows (course_tools/benchmarks/notebook_runs.py); the models and their training settings live

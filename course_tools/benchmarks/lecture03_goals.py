@@ -1,9 +1,9 @@
 """Benchmark for lecture 03: convolutional autoencoders on Fashion-MNIST and anomaly detection.
 
-    python -m course_tools.benchmarks.lecture03            # fresh, empty weight cache: every model is trained
-    python -m course_tools.benchmarks.lecture03 --warm     # reuse COURSE_CACHE_DIR: models trained before are loaded
-    python -m course_tools.benchmarks.lecture03 --quick    # quick mode: checks in minutes that the script still works
-    python -m course_tools.benchmarks.lecture03 --scan     # also: the detector with each class held out in turn
+    python -m course_tools.benchmarks.lecture03_goals            # fresh, empty weight cache: every model is trained
+    python -m course_tools.benchmarks.lecture03_goals --warm     # reuse COURSE_CACHE_DIR: models trained before are loaded
+    python -m course_tools.benchmarks.lecture03_goals --quick    # quick mode: checks in minutes that the script still works
+    python -m course_tools.benchmarks.lecture03_goals --scan     # also: the detector with each class held out in turn
 
 Executes notebooks/03_convolutional_fashion_mnist.ipynb on a fresh kernel and reads its `summary` dict
 (course_tools/benchmarks/notebook_runs.py); the models and their recipe live in the notebook only. Goals, checked

@@ -1,8 +1,8 @@
 """Benchmark for lectures 00 and 02: linear autoencoder vs PCA, batched latent-grid decoding, the 32-number code.
 
-    python -m course_tools.benchmarks.lecture00_02            # fresh, empty weight cache: every model is trained and timed
-    python -m course_tools.benchmarks.lecture00_02 --warm     # reuse COURSE_CACHE_DIR: models trained before are loaded
-    python -m course_tools.benchmarks.lecture00_02 --quick    # quick mode: checks in minutes that the script still works
+    python -m course_tools.benchmarks.lecture00_02_goals            # fresh, empty weight cache: every model is trained and timed
+    python -m course_tools.benchmarks.lecture00_02_goals --warm     # reuse COURSE_CACHE_DIR: models trained before are loaded
+    python -m course_tools.benchmarks.lecture00_02_goals --quick    # quick mode: checks in minutes that the script still works
 
 Executes notebooks/00_autoencoders_and_pca.ipynb and notebooks/02_latent_space_and_generation.ipynb on fresh kernels
 (full mode, one after the other, sharing one weight cache) and reads the dict `summary` that each lecture builds at
