@@ -98,6 +98,12 @@ def _outermost(paths: Iterable[Path]) -> list[Path]:
 def kernel_environment(scratch: Path, environ: Mapping[str, str] = os.environ) -> dict[str, str]:
     """Return the kernel's whole environment: the passed-through variables, and every home and cache in ``scratch``."""
     env = {k: v for k, v in environ.items() if k in PASSED_ENV or k.startswith(PASSED_PREFIXES)}
+    if env.get("COURSE_DATA_DIR"):
+        # The sandbox binds each data folder at its real path (bwrap_command resolves it), so the kernel must be given
+        # that path: a data folder reached through a symlink (e.g. ../shared linked beside the repository) is not
+        # there under its linked name.
+        folders = [str(Path(folder).resolve()) for folder in env["COURSE_DATA_DIR"].split(os.pathsep) if folder]
+        env["COURSE_DATA_DIR"] = os.pathsep.join(folders)
     home = scratch / "home"
     env.update(
         HOME=str(home),

@@ -196,6 +196,16 @@ def test_the_kernel_environment_keeps_only_the_courses_variables(tmp_path):
     assert "GITHUB_TOKEN" not in env and "TF_CLI_CONFIG_FILE" not in env and env["TF_CPP_MIN_LOG_LEVEL"] == "2"
 
 
+def test_the_kernel_is_given_the_data_folder_at_the_real_path_the_sandbox_binds(tmp_path):
+    real = tmp_path / "shared" / "datasets"
+    real.mkdir(parents=True)
+    (tmp_path / "linked").symlink_to(tmp_path / "shared")
+    env = sandbox.kernel_environment(tmp_path / "scratch", {"COURSE_DATA_DIR": str(tmp_path / "linked" / "datasets")})
+    assert env["COURSE_DATA_DIR"] == str(real.resolve())
+    command = sandbox.bwrap_command(["true"], tmp_path / "scratch", tmp_path / "scratch" / "work", [tmp_path / "linked" / "datasets"])
+    assert str(real.resolve()) in command
+
+
 def test_the_sandbox_is_on_unless_switched_off():
     assert sandbox.sandbox_enabled({}) and sandbox.sandbox_enabled({"COURSE_GRADING_SANDBOX": "on"})
     assert not sandbox.sandbox_enabled({"COURSE_GRADING_SANDBOX": "off"})
