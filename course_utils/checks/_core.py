@@ -77,6 +77,18 @@ def same_shape_and_dtype(result: np.ndarray, expected: np.ndarray, what: str) ->
     require(result.dtype == expected.dtype, f"{what} has dtype {result.dtype}; it should keep the input's dtype {expected.dtype}.")
 
 
+def architecture(model: object) -> tuple[int, list[str]]:
+    """Return a model's number of weights and the kinds of its layers (inside nested models too)."""
+    import keras
+
+    def kinds(layer: object) -> list[str]:
+        if isinstance(layer, keras.Model):
+            return [kind for inner in layer.layers for kind in kinds(inner)]
+        return [] if isinstance(layer, keras.layers.InputLayer) else [type(layer).__name__]
+
+    return int(model.count_params()), kinds(model)
+
+
 def predict(model: object, inputs: np.ndarray, batch_size: int = 2000) -> np.ndarray:
     """Return ``model``'s output for ``inputs``: a Keras model called directly (in inference mode, a batch at a time,
     which is quicker than ``predict`` for a model called only once), or a plain function's result."""

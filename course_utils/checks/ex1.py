@@ -11,6 +11,7 @@ from course_utils.checks._core import (
     CheckResult,
     Problem,
     TrainingSpy,
+    architecture,
     as_array,
     call_student,
     check_callable,
@@ -299,18 +300,6 @@ def check_rotation(rotate_images: Callable[[np.ndarray, float], np.ndarray], dat
 # --------------------------------------------------------------------------- training on transformed images
 
 
-def _architecture(model: object) -> tuple[int, list[str]]:
-    """Return a model's number of weights and the kinds of its layers (inside nested models too)."""
-    import keras
-
-    def kinds(layer: object) -> list[str]:
-        if isinstance(layer, keras.Model):
-            return [kind for inner in layer.layers for kind in kinds(inner)]
-        return [] if isinstance(layer, keras.layers.InputLayer) else [type(layer).__name__]
-
-    return int(model.count_params()), kinds(model)
-
-
 def _describe_error(value: object) -> str:
     try:
         return f"{float(value):.5f}"
@@ -349,8 +338,8 @@ def check_train_and_score(
             )
             error, model, _ = answer
             require(hasattr(model, "count_params"), f"{what} returned {type(model).__name__} where the trained Keras model belongs.")
-            expected = _architecture(build_autoencoder(kind))
-            found = _architecture(model)
+            expected = architecture(build_autoencoder(kind))
+            found = architecture(model)
             require(
                 found == expected,
                 f"{what} returned a model with {found[0]:,} weights ({', '.join(dict.fromkeys(found[1]))}), but "
@@ -403,7 +392,7 @@ def check_test_errors(
     own, and reports its mean squared error on ``test_sets[name]``."""
 
     def steps(verified: list[str]) -> None:
-        architectures = {kind: _architecture(build_autoencoder(kind)) for kind in {kind for _, kind in trained}}
+        architectures = {kind: architecture(build_autoencoder(kind)) for kind in {kind for _, kind in trained}}
         seen: dict[int, tuple[str, str]] = {}
         for (name, kind), entry in trained.items():
             where = f"the {kind} model on {name!r}"
@@ -412,7 +401,7 @@ def check_test_errors(
                 f"train_and_score should return (test MSE, model, fit result); got {entry!r:.80}.",
             )
             error, model, result = entry
-            require(_architecture(model) == architectures[kind], f"{where} is not a {kind} autoencoder (build_autoencoder({kind!r})).")
+            require(architecture(model) == architectures[kind], f"{where} is not a {kind} autoencoder (build_autoencoder({kind!r})).")
             require(
                 id(model) not in seen, f"{where} is the same model object as the one of {seen.get(id(model))}; build a new one each time."
             )

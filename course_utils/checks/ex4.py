@@ -9,6 +9,7 @@ import numpy as np
 from course_utils.checks._core import (
     CheckResult,
     TrainingSpy,
+    architecture,
     as_array,
     call_student,
     check_callable,
@@ -58,17 +59,6 @@ def check_labelled_subset(
         verified.append("the same seed picks the same images, another seed others")
 
     return run("check_labelled_subset", steps)
-
-
-def _architecture(model: object) -> tuple[int, list[str]]:
-    import keras
-
-    def kinds(layer: object) -> list[str]:
-        if isinstance(layer, keras.Model):
-            return [kind for inner in layer.layers for kind in kinds(inner)]
-        return [] if isinstance(layer, keras.layers.InputLayer) else [type(layer).__name__]
-
-    return int(model.count_params()), kinds(model)
 
 
 def _informative(weights: Sequence[np.ndarray]) -> list[np.ndarray]:
@@ -132,7 +122,7 @@ def check_classifiers(build_classifier: Callable[[str], object], encoder: object
             'the "scratch" classifier has frozen weights; a network trained from scratch trains all of them.',
         )
         for name, model in (("scratch", scratch), ("fine-tuned", tuned)):
-            found, wanted = _architecture(model), _architecture(frozen)
+            found, wanted = architecture(model), architecture(frozen)
             require(
                 found == wanted,
                 f'the "{name}" classifier is not the same network as the "frozen" one ({found[0]:,} weights against {wanted[0]:,}): '
@@ -238,7 +228,7 @@ def check_test_accuracy(
                     not at_start, f'{what} trained a classifier that starts from the pretrained encoder; "scratch" starts from a new one.'
                 )
                 require(
-                    _architecture(classifier) == frozen_architecture,
+                    architecture(classifier) == frozen_architecture,
                     f'{what} trained a different network from the "frozen" one; build it with build_classifier("scratch").',
                 )
             else:
@@ -254,7 +244,7 @@ def check_test_accuracy(
                         f"{what} changed the frozen encoder's weights while training: the encoder must stay as pretrained "
                         "(trainable_encoder=False); only the head learns.",
                     )
-                    frozen_architecture = _architecture(classifier)
+                    frozen_architecture = architecture(classifier)
                 else:
                     require(all(changed), f"{what} did not train the encoder: fine-tuning trains every layer.")
             require(np.ndim(reported) == 0, f"{what} returned {reported!r:.60} as the accuracy; return one number between 0 and 1.")
