@@ -41,16 +41,23 @@ def _reversed_axes(result: np.ndarray, images: np.ndarray) -> list[int]:
     return [axis for axis in range(1, images.ndim) if np.array_equal(result, np.flip(images, axis=axis))]
 
 
+def _transformed(function: Callable, name: str, images: np.ndarray, *args: object, what: str, in_place: str = "") -> np.ndarray:
+    """Call the student's transformation ``name`` on ``images``; require it to leave them unchanged and to return an
+    array of their shape and dtype. ``in_place`` says how it would have changed them, for the message."""
+    original = images.copy()
+    result = as_array(call_student(function, images, *args, what=what), what)
+    require(np.array_equal(images, original), f"{name} changed its input{in_place}; return a new array instead.")
+    same_shape_and_dtype(result, images, what)
+    return result
+
+
 def check_flip(flip_images: Callable[[np.ndarray], np.ndarray], data: np.ndarray | None = None) -> CheckResult:
     """Check ``flip_images(images)`` mirrors every image left-right, keeping shape and dtype, on 3-D and 4-D batches
     (and on ``data``, e.g. the notebook's own images, when given)."""
     check_callable("check_flip", flip_images)
 
     def one(images: np.ndarray, what: str) -> None:
-        original = images.copy()
-        result = as_array(call_student(flip_images, images, what=f"flip_images({what})"), f"flip_images({what})")
-        require(np.array_equal(images, original), "flip_images changed its input (it flipped in place); return a new array instead.")
-        same_shape_and_dtype(result, images, f"flip_images({what})")
+        result = _transformed(flip_images, "flip_images", images, what=f"flip_images({what})", in_place=" (it flipped in place)")
         if np.array_equal(result, np.flip(images, axis=1)):
             raise Problem("the images are mirrored top to bottom; mirror them left to right (reverse the columns).")
         if np.array_equal(result, images):
@@ -130,11 +137,7 @@ def check_permutation(permute_images: Callable[[np.ndarray, int], np.ndarray], d
     check_callable("check_permutation", permute_images)
 
     def permuted(images: np.ndarray, seed: int, what: str) -> np.ndarray:
-        original = images.copy()
-        result = as_array(call_student(permute_images, images, seed, what=what), what)
-        require(np.array_equal(images, original), "permute_images changed its input (it shuffled in place); return a new array instead.")
-        same_shape_and_dtype(result, images, what)
-        return result
+        return _transformed(permute_images, "permute_images", images, seed, what=what, in_place=" (it shuffled in place)")
 
     def steps(verified: list[str]) -> None:
         height, width = 20, 24
@@ -220,10 +223,7 @@ def check_rotation(rotate_images: Callable[[np.ndarray, float], np.ndarray], dat
     check_callable("check_rotation", rotate_images)
 
     def turned(images: np.ndarray, degrees: float, what: str) -> np.ndarray:
-        original = images.copy()
-        result = as_array(call_student(rotate_images, images, degrees, what=what), what)
-        require(np.array_equal(images, original), "rotate_images changed its input; return a new array instead.")
-        same_shape_and_dtype(result, images, what)
+        result = _transformed(rotate_images, "rotate_images", images, degrees, what=what)
         require(np.all(np.isfinite(result)), f"{what} holds NaN or infinite values.")
         return result
 
