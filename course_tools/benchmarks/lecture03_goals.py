@@ -21,22 +21,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 import time
 from typing import Any
 
-from course_tools.benchmarks.notebook_runs import add_arguments, benchmark_environment, read_summary
+from course_tools.benchmarks.notebook_runs import add_arguments, benchmark_environment, children_cpu_seconds, read_summary
 from course_tools.paths import ROOT
 
 NOTEBOOK = ROOT / "notebooks" / "03_convolutional_fashion_mnist.ipynb"
 WIDE, PCA, DENSE = "conv wide, dense code", "PCA-64", "dense-64"
 MSE_GOAL, AUC_GOAL = 0.0060, 0.85
-
-
-def _children_cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def goals(summary: dict[str, Any]) -> dict[str, bool]:
@@ -116,9 +110,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scan", action="store_true", help="also train the detector once per held-out class")
     args = parser.parse_args(argv)
     with benchmark_environment(args, "Lecture 03 benchmark"):
-        before = _children_cpu_seconds()
+        before = children_cpu_seconds()
         summary, wall = read_summary(NOTEBOOK)
-        report(summary, wall, _children_cpu_seconds() - before)
+        report(summary, wall, children_cpu_seconds() - before)
         if args.scan:
             print("\nScan: the detector with each class held out in turn (test AUC)")
             aucs = scan(summary)

@@ -101,21 +101,7 @@ def benchmark_environment(args: argparse.Namespace, title: str) -> Iterator[None
             scratch.cleanup()
 
 
-def run_one_notebook(
-    argv: list[str] | None, description: str, title: str, notebook: Path, expression: str, report: Callable[[Any, float], None]
-) -> int:
-    """The whole command line of a benchmark that runs one notebook: parse --warm/--quick, run ``notebook``, read
-    ``expression`` from its kernel and hand it to ``report`` with the notebook's wall seconds."""
-    parser = argparse.ArgumentParser(description=description)
-    add_arguments(parser)
-    args = parser.parse_args(argv)
-    with benchmark_environment(args, title):
-        numbers, seconds = read_from_kernel(notebook, expression)
-        report(numbers, seconds)
-    return 0
-
-
-def _children_cpu_seconds() -> float:
+def children_cpu_seconds() -> float:
     """CPU seconds (user + system) of this process's finished, reaped children, such as the kernels it ran."""
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -133,10 +119,10 @@ def run_with_summaries(
     with benchmark_environment(args, title):
         summaries, times = [], []
         for path in notebooks:
-            load, cpu = os.getloadavg()[0], _children_cpu_seconds()
+            load, cpu = os.getloadavg()[0], children_cpu_seconds()
             summary, seconds = read_summary(path)
             summaries.append(summary)
-            times.append((path.name, seconds, _children_cpu_seconds() - cpu, load))
+            times.append((path.name, seconds, children_cpu_seconds() - cpu, load))
         report(summaries)
         print()
         for name, wall, cpu, load in times:
