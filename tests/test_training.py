@@ -1,6 +1,7 @@
 import json
 import os
 
+import keras
 import numpy as np
 import pytest
 import tiny_models
@@ -219,6 +220,46 @@ def test_cosine_decay_adam_can_warm_up_linearly_first():
     assert float(schedule(6)) == pytest.approx(0.0, abs=1e-12)
     with pytest.raises(ValueError, match="warmup_epochs must be an integer from 0 to 2"):
         training.cosine_decay_adam(2e-3, epochs=3, n_samples=100, batch_size=50, warmup_epochs=3)
+
+
+def _trained_weights(optimizer, steps=6):
+    course_utils.seed_everything(0)
+    model = tiny_models.dense_autoencoder(input_shape=(12,), hidden_units=(8,), code_size=3)
+    model.compile(optimizer=optimizer, loss="mse")
+    x = np.random.default_rng(1).random((4 * steps, 12)).astype("float32")
+    model.fit(x, x, batch_size=4, epochs=1, shuffle=False, verbose=0)
+    return model.get_weights()
+
+
+def test_fused_adam_makes_the_same_updates_as_adam():
+    plain = _trained_weights(training.cosine_decay_adam(1e-2, epochs=1, n_samples=24, batch_size=4))
+    fused = _trained_weights(training.cosine_decay_adam(1e-2, epochs=1, n_samples=24, batch_size=4, fused=True))
+    untrained = _trained_weights(keras.optimizers.SGD(0.0))
+    for before, a, b in zip(untrained, plain, fused, strict=True):
+        assert not np.allclose(a, before)  # the six steps moved every weight
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_cosine_decay_adam_fused_flag():
+    assert type(training.cosine_decay_adam(1e-3, epochs=2, n_samples=10, batch_size=5)) is keras.optimizers.Adam
+    fused = training.cosine_decay_adam(1e-3, epochs=2, n_samples=10, batch_size=5, fused=True)
+    assert isinstance(fused, training.FusedAdam)
+    assert type(keras.optimizers.deserialize(keras.optimizers.serialize(fused))) is training.FusedAdam
+    with pytest.raises(TypeError, match="fused must be True or False, got 'yes'"):
+        training.cosine_decay_adam(1e-3, epochs=2, n_samples=10, batch_size=5, fused="yes")
+
+
+def test_seconds_per_step_times_training_steps():
+    model = _model()
+    before = [w.copy() for w in model.get_weights()]
+    x = np.random.default_rng(0).random((8, 12)).astype("float32")
+    seconds = training.seconds_per_step(model, x, batch_size=4, steps=3)
+    assert 0 < seconds < 5
+    assert any(not np.allclose(a, b) for a, b in zip(before, model.get_weights(), strict=True))  # it trained
+    with pytest.raises(ValueError, match="compiled"):
+        training.seconds_per_step(tiny_models.dense_autoencoder(input_shape=(12,), hidden_units=(8,), code_size=3), x)
+    with pytest.raises(ValueError, match="steps"):
+        training.seconds_per_step(model, x, steps=0)
 
 
 def test_first_epoch_reaching():
