@@ -311,6 +311,15 @@ def _mse(model: object, images: np.ndarray) -> float:
     return float(np.mean((predict(model, images).reshape(images.shape).astype(np.float64) - images) ** 2))
 
 
+def _require_one_number(error: object, subject: str) -> None:
+    """Raise a Problem when the reported ``error`` is a list, as ``model.evaluate`` returns for a model with metrics."""
+    if isinstance(error, (list, tuple)) or np.ndim(error) > 0:
+        raise Problem(
+            f"{subject} {_describe_error(error)} as the error: model.evaluate gives a list (the loss, then each "
+            "metric) when the model was compiled with metrics; return one number, the mean squared error on x_test."
+        )
+
+
 def check_train_and_score(
     train_and_score: Callable,
     build_autoencoder: Callable[[str], object],
@@ -365,11 +374,7 @@ def check_train_and_score(
                 f"every model here trains the same way: epochs=EPOCHS ({epochs}), batch_size=BATCH_SIZE ({batch_size}).",
             )
             actual = _mse(model, x_test)
-            if isinstance(error, (list, tuple)) or np.ndim(error) > 0:
-                raise Problem(
-                    f"{what} returned {_describe_error(error)} as the error: model.evaluate gives a list (the loss, then each "
-                    "metric) when the model was compiled with metrics; return one number, the mean squared error on x_test."
-                )
+            _require_one_number(error, f"{what} returned")
             require(
                 abs(float(error) - actual) <= 1e-3 * max(actual, 1e-6) + 1e-6,
                 f"{what} reports an error of {_describe_error(error)}, but the returned model's mean squared error on x_test is "
@@ -412,11 +417,7 @@ def check_test_errors(
             )
             images = np.asarray(test_sets[name], dtype=np.float32)
             actual = _mse(model, images)
-            if isinstance(error, (list, tuple)) or np.ndim(error) > 0:
-                raise Problem(
-                    f"{where} reports {_describe_error(error)} as its error: model.evaluate gives a list (the loss, then each "
-                    "metric) when the model was compiled with metrics; return one number, the mean squared error on x_test."
-                )
+            _require_one_number(error, f"{where} reports")
             require(
                 np.ndim(error) == 0 and abs(float(error) - actual) <= 1e-3 * max(actual, 1e-6) + 1e-6,
                 f"{where} reports an error of {_describe_error(error)}, but its MSE on the test images of that set is "
