@@ -162,15 +162,15 @@ def test_every_summary_entry_a_benchmark_reads_is_in_the_lectures_table(notebook
 def test_cpu_levers_summary_skips_the_tracing_epoch_and_counts_processes_run_together():
     one = {"cpu": [9.0, 2.0, 4.0], "wall": [6.0, 1.0, 3.0], "loss": [1.0, 0.5, 0.25]}
     two = {"cpu": [9.0, 6.0, 8.0], "wall": [6.0, 4.0, 4.0], "loss": [1.0, 0.5, 0.75]}
-    alone = cpu_levers.summarise([one], total_seconds=10.0)
+    alone = cpu_levers.summarise([one])
     assert (alone["cpu_per_epoch"], alone["wall_per_epoch"], alone["epochs_per_wall_second"]) == (3.0, 2.0, 0.5)
-    together = cpu_levers.summarise([one, two], total_seconds=12.0)
+    together = cpu_levers.summarise([one, two])
     assert together["wall_per_epoch"] == 3.5 and together["epochs_per_wall_second"] == pytest.approx(2 / 3.5)
     assert together["final_loss"] == 0.5
-    side_by_side = cpu_levers.summarise([two], total_seconds=12.0, copies=2)
+    side_by_side = cpu_levers.summarise([two], copies=2)
     assert side_by_side["epochs_per_wall_second"] == 0.5 and side_by_side["final_loss"] == 0.375
     with pytest.raises(ValueError, match="at least two epochs"):
-        cpu_levers.summarise([{"cpu": [1.0], "wall": [1.0], "loss": [1.0]}], total_seconds=1.0)
+        cpu_levers.summarise([{"cpu": [1.0], "wall": [1.0], "loss": [1.0]}])
 
 
 def test_cpu_levers_times_each_epoch_of_a_lecture_model_and_names_the_models_it_knows():

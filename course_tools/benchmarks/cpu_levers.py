@@ -52,17 +52,18 @@ def train_and_time(
 ) -> dict[str, list[float]]:
     """Train ``copies`` of one model, side by side in one Keras model, in this process; return the CPU and wall
     seconds and the (summed) loss per epoch."""
-    # Imported here, not at the top: each setting's environment must be in place before TensorFlow loads.
+    # Imported here, not at the top: each setting's environment must be in place before TensorFlow loads. course_utils
+    # comes before Keras because it sets the course's defaults (oneDNN on) and then loads TensorFlow.
+    import course_utils
+
+    course_utils.seed_everything(42)
     import keras
 
-    import course_utils
     from course_utils import data, training
     from course_utils.lectures import lecture03, lecture05
 
-    course_utils.seed_everything(42)
     if model_name == "vae32":
         (x, _), _ = data.load_mnist()
-        batch_size, peak = 128, 2e-3
         x, batch_size, peak, loss = x[..., None], 128, 2e-3, "binary_crossentropy"
 
         def build() -> keras.Model:
@@ -108,16 +109,15 @@ def run_setting(model_name: str, setting: str, epochs: int, images: int | None) 
     command = [sys.executable, "-m", "course_tools.benchmarks.cpu_levers", "--worker", model_name, "--epochs", str(epochs)]
     command += (["--images", str(images)] if images else []) + (["--jit"] if jit_compile else []) + ["--copies", str(copies)]
     environment = {**os.environ, **changes}
-    start = time.perf_counter()
     workers = [subprocess.Popen(command, env=environment, stdout=subprocess.PIPE, text=True) for _ in range(processes)]
     outputs = [worker.communicate()[0] for worker in workers]
     if any(worker.returncode for worker in workers):
         raise RuntimeError(f"{model_name}, {setting}: a worker failed (exit codes {[w.returncode for w in workers]})")
     records = [json.loads(output.split(MARK, 1)[1]) for output in outputs]
-    return summarise(records, time.perf_counter() - start, copies)
+    return summarise(records, copies)
 
 
-def summarise(records: list[dict[str, list[float]]], total_seconds: float, copies: int = 1) -> dict[str, float]:
+def summarise(records: list[dict[str, list[float]]], copies: int = 1) -> dict[str, float]:
     """Medians over the epochs after the first (and over processes run together); epochs of one model finished per
     wall second by them all (a process training ``copies`` models side by side finishes that many per epoch)."""
     if not records or any(len(record["wall"]) < 2 for record in records):
@@ -129,7 +129,6 @@ def summarise(records: list[dict[str, list[float]]], total_seconds: float, copie
         "wall_per_epoch": statistics.median(wall),
         "epochs_per_wall_second": len(records) * copies / statistics.median(wall),
         "final_loss": statistics.mean(record["loss"][-1] for record in records) / copies,
-        "total_seconds": total_seconds,
     }
 
 
@@ -147,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
         print(MARK + json.dumps(train_and_time(args.worker, epochs, images, args.jit, args.copies)), flush=True)
         return 0
 
-    from course_utils.reporting import markdown_table  # noqa: PLC0415 (TensorFlow loads with it)
+    from course_utils.reporting import markdown_table  # here, not at the top: TensorFlow loads with it
 
     rows = []
     for model_name in MODELS:
