@@ -419,7 +419,7 @@ def check_test_errors(
             actual = _mse(model, images)
             _require_one_number(error, f"{where} reports")
             require(
-                np.ndim(error) == 0 and abs(float(error) - actual) <= 1e-3 * max(actual, 1e-6) + 1e-6,
+                abs(float(error) - actual) <= 1e-3 * max(actual, 1e-6) + 1e-6,
                 f"{where} reports an error of {_describe_error(error)}, but its MSE on the test images of that set is "
                 f"{actual:.5f}; return the mean squared error on x_test, the images the model was not trained on.",
             )
